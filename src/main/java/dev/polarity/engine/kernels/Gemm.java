@@ -1,0 +1,63 @@
+package dev.polarity.engine.kernels;
+
+/**
+ * C = A * op(B), the one kernel that dominates both inference and training.
+ * A is row-major [m x k] with row stride lda; B is row-major [k x n] with row stride ldb, or,
+ * when {@code transB}, [n x k] (the PyTorch layout of a Linear weight) with row stride ldb.
+ * C is row-major [m x n] with row stride ldc and is overwritten.
+ * The work is split over the engine's pool by rows of C, or by columns when there are few rows.
+ */
+public final class Gemm {
+    /** One implementation of the single-threaded block kernel. */
+    public interface Kernel {
+        void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, boolean transB,
+                  float[] c, int cOff, int ldc);
+    }
+
+    private static final Kernel SCALAR = new ScalarGemm();
+    private static final Kernel VECTOR = VectorSupport.load("dev.polarity.engine.kernels.VectorGemm", Kernel.class);
+
+    private Gemm() {}
+
+    public static Kernel scalar() {
+        return SCALAR;
+    }
+
+    /** The vector kernel when jdk.incubator.vector is present and enabled, else the scalar twin. */
+    public static Kernel best() {
+        return VECTOR != null && VectorSupport.enabled() ? VECTOR : SCALAR;
+    }
+
+    public static void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, boolean transB,
+                            float[] c, int cOff, int ldc) {
+        run(best(), m, n, k, a, aOff, lda, b, bOff, ldb, transB, c, cOff, ldc);
+    }
+
+    /** Runs {@code kernel} split over the pool; work below about a million multiply-adds stays on one thread. */
+    public static void run(Kernel kernel, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           boolean transB, float[] c, int cOff, int ldc) {
+        int threads = Parallel.threads();
+        long work = (long) m * n * k;
+        if (threads == 1 || work < (1 << 20)) {
+            kernel.gemm(m, n, k, a, aOff, lda, b, bOff, ldb, transB, c, cOff, ldc);
+            return;
+        }
+        if (m >= 8 * threads) {
+            int tasks = Math.min(m / 4, threads * 4);
+            Parallel.forEach(tasks, t -> {
+                int r0 = (int) ((long) m * t / tasks);
+                int r1 = (int) ((long) m * (t + 1) / tasks);
+                kernel.gemm(r1 - r0, n, k, a, aOff + r0 * lda, lda, b, bOff, ldb, transB, c, cOff + r0 * ldc, ldc);
+            });
+        } else {
+            // Few rows (batch 1): split the columns, in multiples of 16 so vector tiles stay whole.
+            int tasks = Math.max(1, Math.min(threads * 2, n / 16));
+            Parallel.forEach(tasks, t -> {
+                int c0 = (int) ((long) n * t / tasks) & ~15;
+                int c1 = t == tasks - 1 ? n : (int) ((long) n * (t + 1) / tasks) & ~15;
+                int bStart = transB ? bOff + c0 * ldb : bOff + c0;
+                kernel.gemm(m, c1 - c0, k, a, aOff, lda, b, bStart, ldb, transB, c, cOff + c0, ldc);
+            });
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.polarity.engine.kernels;
+
+/**
+ * Decides whether the jdk.incubator.vector kernels can run. Vector classes are only ever loaded
+ * by name through here, so the engine still works (on the scalar twins) when the module is absent.
+ * {@code -Dpolarity.vector=false} forces the scalar path.
+ */
+public final class VectorSupport {
+    private static final boolean PRESENT = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    private static volatile boolean enabled = PRESENT && !"false".equals(System.getProperty("polarity.vector"));
+
+    private VectorSupport() {}
+
+    public static boolean available() {
+        return PRESENT;
+    }
+
+    public static boolean enabled() {
+        return enabled;
+    }
+
+    /** Switches between the vector and scalar paths at run time (tests and benchmarks compare them). */
+    public static void setEnabled(boolean on) {
+        enabled = on && PRESENT;
+    }
+
+    static <T> T load(String className, Class<T> type) {
+        if (!PRESENT) {
+            return null;
+        }
+        try {
+            return type.cast(Class.forName(className).getDeclaredConstructor().newInstance());
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+    }
+}
