@@ -196,6 +196,12 @@ final class Elementwise {
         t.storage.bump();
     }
 
+    static Tensor markDirty(Tensor t) {
+        checkInPlace("markDirty", t, null);
+        t.storage.bump();
+        return t;
+    }
+
     static Tensor scaleInPlace(Tensor t, float s) {
         checkInPlace("mul_", t, null);
         float[] cur = t.contiguousCopyData();

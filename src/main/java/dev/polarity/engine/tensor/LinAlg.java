@@ -46,8 +46,9 @@ final class LinAlg {
 
     private static Tensor gemm2d(Tensor a, int m, int k, Tensor b, int n) {
         float[] c = new float[m * n];
-        Layout lb = Layout.of(b);
-        Gemm.gemm(m, n, k, a.storage.data, a.offset, k, lb.data, b.offset, lb.ld, lb.trans, c, 0, n);
+        Tensor bb = Layout.of(b) == null ? b.contiguousCopy() : b;
+        Layout lb = Layout.of(bb);
+        Gemm.gemm(m, n, k, a.storage.data, a.offset, k, lb.data, bb.offset, lb.ld, lb.trans, c, 0, n);
         return Tensor.wrap(c, Shape.of(m, n));
     }
 
@@ -61,9 +62,10 @@ final class LinAlg {
         full[batch.rank()] = m;
         full[batch.rank() + 1] = k;
         Tensor ae = a.detach().expand(full);
-        if (ae.strides[ae.dim() - 1] != 1 || (m > 1 && ae.strides[ae.dim() - 2] != k)) {
+        if (ae.strides[ae.dim() - 1] != 1 && k > 1) {
             ae = ae.contiguousCopy();
         }
+        int lda = m > 1 ? ae.strides[ae.dim() - 2] : k; // rows may be spaced apart (heads of one token), no copy needed
         full[batch.rank()] = k;
         full[batch.rank() + 1] = n;
         Tensor be = b.detach().expand(full);
@@ -82,7 +84,7 @@ final class LinAlg {
                 ao += idx[d] * ae.strides[d];
                 bo += idx[d] * be.strides[d];
             }
-            Gemm.gemm(m, n, k, ae.storage.data, ao, k, lb.data, bo, lb.ld, lb.trans, c, i * m * n, n);
+            Gemm.gemm(m, n, k, ae.storage.data, ao, lda, lb.data, bo, lb.ld, lb.trans, c, i * m * n, n);
             for (int d = idx.length - 1; d >= 0; d--) {
                 if (++idx[d] < batch.dim(d)) {
                     break;
@@ -103,11 +105,12 @@ final class LinAlg {
             int sn = b.strides[r - 1];
             int k = b.size(-2);
             int n = b.size(-1);
-            if (sn == 1 && (sk == n || k == 1)) {
-                return new Layout(b.storage.data, n, false);
+            // Any row spacing works: the kernel takes a leading dimension, so strided heads need no copy.
+            if (sn == 1 && (k == 1 || sk >= n)) {
+                return new Layout(b.storage.data, k == 1 ? n : sk, false);
             }
-            if (sk == 1 && (sn == k || n == 1)) {
-                return new Layout(b.storage.data, k, true);
+            if (sk == 1 && (n == 1 || sn >= k)) {
+                return new Layout(b.storage.data, n == 1 ? k : sn, true);
             }
             return null;
         }

@@ -315,6 +315,12 @@ public class Tensor {
     public Tensor zero_() { return fill_(0f); }
     public Tensor copy_(Tensor src) { return Elementwise.copyInPlace(this, src); }
 
+    /**
+     * Declares that this tensor's storage was written directly (through {@link #data()}), as
+     * optimizers do: applies the in-place rules and bumps the version so saved copies are caught.
+     */
+    public Tensor markDirty() { return Elementwise.markDirty(this); }
+
     // ---------------------------------------------------------------- views
 
     public Tensor reshape(int... newShape) { return Views.reshape(this, newShape); }

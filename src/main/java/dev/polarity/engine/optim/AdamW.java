@@ -1,0 +1,84 @@
+package dev.polarity.engine.optim;
+
+import dev.polarity.engine.nn.Parameter;
+import dev.polarity.engine.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adam with decoupled weight decay (Loshchilov and Hutter), with bias correction. Groups let
+ * biases and LayerNorm weights go without decay, as BERT fine-tuning does.
+ */
+public final class AdamW extends Optimizer {
+    public record Group(List<Parameter> params, float weightDecay) {}
+
+    private final float beta1;
+    private final float beta2;
+    private final float eps;
+    private final Map<Parameter, Float> decay = new IdentityHashMap<>();
+    private final Map<Parameter, float[][]> moments = new IdentityHashMap<>();
+    private int steps;
+
+    public AdamW(List<Group> groups, float lr, float beta1, float beta2, float eps) {
+        super(flatten(groups), lr);
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        groups.forEach(g -> g.params().forEach(p -> decay.put(p, g.weightDecay())));
+    }
+
+    public AdamW(List<Parameter> params, float lr, float weightDecay) {
+        this(List.of(new Group(params, weightDecay)), lr, 0.9f, 0.999f, 1e-8f);
+    }
+
+    private static List<Parameter> flatten(List<Group> groups) {
+        List<Parameter> all = new ArrayList<>();
+        groups.forEach(g -> all.addAll(g.params()));
+        return all;
+    }
+
+    public int steps() {
+        return steps;
+    }
+
+    /** Restores the step count and moments when resuming from a checkpoint. */
+    public Map<Parameter, float[][]> moments() {
+        return moments;
+    }
+
+    public void setSteps(int steps) {
+        this.steps = steps;
+    }
+
+    @Override
+    protected void update() {
+        steps++;
+        float c1 = 1f - (float) Math.pow(beta1, steps);
+        float c2 = 1f - (float) Math.pow(beta2, steps);
+        for (Parameter p : params) {
+            Tensor g = p.grad();
+            if (g == null) {
+                continue;
+            }
+            float[][] mv = moments.computeIfAbsent(p, k -> new float[][] {new float[k.numel()], new float[k.numel()]});
+            float[] m = mv[0];
+            float[] v = mv[1];
+            float[] w = p.data();
+            float[] gv = g.data();
+            int wo = p.storageOffset();
+            int go = g.storageOffset();
+            float shrink = 1f - lr * decay.get(p);
+            for (int i = 0, n = p.numel(); i < n; i++) {
+                float d = gv[go + i];
+                m[i] = beta1 * m[i] + (1f - beta1) * d;
+                v[i] = beta2 * v[i] + (1f - beta2) * d * d;
+                float mhat = m[i] / c1;
+                float vhat = v[i] / c2;
+                w[wo + i] = w[wo + i] * shrink - lr * mhat / ((float) Math.sqrt(vhat) + eps);
+            }
+            p.markDirty();
+        }
+    }
+}

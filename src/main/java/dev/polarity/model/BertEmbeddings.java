@@ -1,0 +1,41 @@
+package dev.polarity.model;
+
+import dev.polarity.engine.nn.Dropout;
+import dev.polarity.engine.nn.Embedding;
+import dev.polarity.engine.nn.LayerNorm;
+import dev.polarity.engine.nn.Module;
+import dev.polarity.engine.tensor.Tensor;
+import java.util.Random;
+
+/** Word + position + token-type embeddings, then LayerNorm and dropout. */
+final class BertEmbeddings extends Module {
+    private final Embedding words;
+    private final Embedding positions;
+    private final Embedding types;
+    private final LayerNorm norm;
+    private final Dropout dropout;
+    private final int maxPositions;
+
+    BertEmbeddings(BertConfig c, Random rng) {
+        words = registerModule("word_embeddings", new Embedding(c.vocabSize(), c.hiddenSize(), rng));
+        positions = registerModule("position_embeddings", new Embedding(c.maxPositionEmbeddings(), c.hiddenSize(), rng));
+        types = registerModule("token_type_embeddings", new Embedding(c.typeVocabSize(), c.hiddenSize(), rng));
+        norm = registerModule("LayerNorm", new LayerNorm(c.hiddenSize(), (float) c.layerNormEps()));
+        dropout = registerModule("dropout", new Dropout((float) c.hiddenDropoutProb(), rng));
+        maxPositions = c.maxPositionEmbeddings();
+    }
+
+    Tensor forward(Batch b) {
+        if (b.length() > maxPositions) {
+            throw new IllegalArgumentException("sequence length " + b.length() + " exceeds the model's " + maxPositions + " positions");
+        }
+        int[] pos = new int[b.length()];
+        for (int i = 0; i < pos.length; i++) {
+            pos[i] = i;
+        }
+        Tensor x = words.forward(b.ids(), b.size(), b.length())
+                .add(positions.forward(pos, b.length()))
+                .add(types.forward(b.typeIds(), b.size(), b.length()));
+        return dropout.forward(norm.forward(x));
+    }
+}

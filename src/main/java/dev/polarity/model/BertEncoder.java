@@ -1,0 +1,67 @@
+package dev.polarity.model;
+
+import dev.polarity.engine.nn.Module;
+import dev.polarity.engine.nn.ModuleList;
+import dev.polarity.engine.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** The BERT encoder stack (Hugging Face's BertModel without its pooler): ids -> last hidden states. */
+public final class BertEncoder extends Module {
+    private final BertConfig config;
+    private final BertEmbeddings embeddings;
+    private final ModuleList<BertLayer> layers;
+
+    public BertEncoder(BertConfig config, Random rng) {
+        this.config = config;
+        embeddings = registerModule("embeddings", new BertEmbeddings(config, rng));
+        List<BertLayer> list = new ArrayList<>();
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            list.add(new BertLayer(config, rng));
+        }
+        BertLayer.Group encoder = registerModule("encoder", new BertLayer.Group());
+        layers = encoder.registerChild("layer", new ModuleList<>(list));
+    }
+
+    public BertConfig config() {
+        return config;
+    }
+
+    /** Last hidden states [batch, length, hidden]; padded positions are computed but never attended to. */
+    public Tensor forward(Batch batch) {
+        Tensor x = embeddings.forward(batch);
+        Tensor mask = additiveMask(batch);
+        for (BertLayer layer : layers.items()) {
+            x = layer.forward(x, mask);
+        }
+        return x;
+    }
+
+    /** [batch, 1, 1, length]: 0 where a key is a real token, -1e9 where it is padding. */
+    static Tensor additiveMask(Batch b) {
+        float[] m = new float[b.mask().length];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = b.mask()[i] == 0 ? -1e9f : 0f;
+        }
+        return Tensor.fromArray(m, b.size(), 1, 1, b.length());
+    }
+
+    /** Mean of the hidden states of real tokens: [batch, hidden]. Padding does not dilute it. */
+    public static Tensor meanPool(Tensor hidden, Batch b) {
+        float[] w = new float[b.mask().length];
+        for (int r = 0; r < b.size(); r++) {
+            int n = Math.max(1, b.realTokens(r));
+            for (int i = 0; i < b.length(); i++) {
+                w[r * b.length() + i] = b.mask()[r * b.length() + i] / (float) n;
+            }
+        }
+        // [b, 1, len] x [b, len, hidden] -> [b, 1, hidden]
+        return Tensor.fromArray(w, b.size(), 1, b.length()).matmul(hidden).squeeze(1);
+    }
+
+    /** Hidden state of the first ([CLS]) token: [batch, hidden]. */
+    public static Tensor clsPool(Tensor hidden) {
+        return hidden.select(1, 0);
+    }
+}

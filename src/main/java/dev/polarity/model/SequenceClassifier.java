@@ -1,0 +1,51 @@
+package dev.polarity.model;
+
+import dev.polarity.engine.nn.Dropout;
+import dev.polarity.engine.nn.Linear;
+import dev.polarity.engine.nn.Module;
+import dev.polarity.engine.tensor.Tensor;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Encoder + pooling + dropout + linear head. Parameters are named "bert.*" and "classifier.*"
+ * as in Hugging Face's BertForSequenceClassification. Pooling is the mean over real tokens, the
+ * pooling all-MiniLM-L6-v2 was trained with, so the pretrained encoder starts from embeddings
+ * that already carry meaning.
+ */
+public final class SequenceClassifier extends Module {
+    private final BertEncoder bert;
+    private final Dropout dropout;
+    private final Linear classifier;
+    private final List<String> labels;
+
+    public SequenceClassifier(BertConfig config, List<String> labels, Random rng) {
+        if (labels.size() < 2) {
+            throw new IllegalArgumentException("a classifier needs at least 2 labels, got " + labels);
+        }
+        this.labels = List.copyOf(labels);
+        bert = registerModule("bert", new BertEncoder(config, rng));
+        dropout = registerModule("dropout", new Dropout((float) config.hiddenDropoutProb(), rng));
+        classifier = registerModule("classifier", new Linear(config.hiddenSize(), labels.size(), rng));
+    }
+
+    public BertEncoder encoder() {
+        return bert;
+    }
+
+    public List<String> labels() {
+        return labels;
+    }
+
+    /** Logits [batch, labels]. */
+    public Tensor forward(Batch batch) {
+        Tensor pooled = BertEncoder.meanPool(bert.forward(batch), batch);
+        return classifier.forward(dropout.forward(pooled));
+    }
+
+    /** Loads encoder weights only (keys without the "bert." prefix), leaving the fresh head as it is. */
+    public void loadEncoder(Map<String, Tensor> encoderState) {
+        bert.loadStateDict(encoderState);
+    }
+}
