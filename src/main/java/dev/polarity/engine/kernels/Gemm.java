@@ -42,7 +42,9 @@ public final class Gemm {
             kernel.gemm(m, n, k, a, aOff, lda, b, bOff, ldb, transB, c, cOff, ldc);
             return;
         }
-        if (m >= 8 * threads) {
+        // Each task re-reads the operand it does not split, so split the larger one: rows when A has
+        // at least as many rows as op(B) has columns (and there are rows enough), else columns.
+        if (m >= 8 * threads && (m >= n || n < 32 * threads)) {
             int tasks = Math.min(m / 4, threads * 4);
             Parallel.forEach(tasks, t -> {
                 int r0 = (int) ((long) m * t / tasks);
@@ -50,7 +52,7 @@ public final class Gemm {
                 kernel.gemm(r1 - r0, n, k, a, aOff + r0 * lda, lda, b, bOff, ldb, transB, c, cOff + r0 * ldc, ldc);
             });
         } else {
-            // Few rows (batch 1): split the columns, in multiples of 16 so vector tiles stay whole.
+            // Few rows (a small batch): split the columns, in multiples of 16 so vector tiles stay whole.
             int tasks = Math.max(1, Math.min(threads * 2, n / 16));
             Parallel.forEach(tasks, t -> {
                 int c0 = (int) ((long) n * t / tasks) & ~15;

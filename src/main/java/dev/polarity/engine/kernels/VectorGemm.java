@@ -1,0 +1,236 @@
+package dev.polarity.engine.kernels;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The jdk.incubator.vector twin of {@link ScalarGemm}; loaded by name through {@link VectorSupport}.
+ *
+ * <p>{@code B = [k x n]}: a register tile of 4 rows x 3 vectors of C (12 accumulators, which still
+ * fits the 16 registers of AVX2) is built from a broadcast of A times contiguous rows of B. k is cut
+ * into blocks of {@link #KC} and rows into blocks of {@link #MC} so the B strip and the A block a
+ * tile walks stay in L1/L2 while every row block reuses them.
+ *
+ * <p>{@code transB} ({@code B = [n x k]}): both operands are contiguous along k, so a tile of 4 rows
+ * of A x 3 rows of B accumulates 12 dot products along k and reduces them once at the end. Packing
+ * B into [k x n] panels for the kernel above was measured at half the speed (36-40 against 70-87
+ * GFLOP/s at m = 32): the transpose is scalar and costs about as much as the multiply-adds it feeds.
+ *
+ * <p>Stateless, so pool threads may call it concurrently on disjoint blocks of C.
+ */
+final class VectorGemm implements Gemm.Kernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    // Dot products end in a lane reduction that C2 (JDK 17) emits as a serial chain of scalar adds;
+    // over 16 lanes it ate a quarter of the time at k = 384, while 256-bit FMAs lose nothing on
+    // cores that split 512-bit ones in two (AMD Zen 4). So transB works on at most 8 lanes.
+    private static final VectorSpecies<Float> D = S.vectorBitSize() > 256 ? FloatVector.SPECIES_256 : S;
+    private static final int DL = D.length();
+    private static final int KC = 256;
+    private static final int MC = 64;
+
+    @Override
+    public void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, boolean transB,
+                     float[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        if (k <= 0) {
+            for (int i = 0; i < m; i++) {
+                Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            }
+        } else if (transB) {
+            gemmNT(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        } else {
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                int kc = Math.min(KC, k - p0);
+                for (int i0 = 0; i0 < m; i0 += MC) {
+                    int mc = Math.min(MC, m - i0);
+                    blockNN(mc, n, kc, a, aOff + i0 * lda + p0, lda, b, bOff + p0 * ldb, ldb,
+                            c, cOff + i0 * ldc, ldc, p0 > 0);
+                }
+            }
+        }
+    }
+
+    /** One [mc x kc] block of A times one [kc x n] block of B, into C (added to C when {@code acc}). */
+    private static void blockNN(int mc, int n, int kc, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float[] c, int cOff, int ldc, boolean acc) {
+        int j = 0;
+        for (; j + 3 * L <= n; j += 3 * L) {
+            int i = 0;
+            for (; i + 4 <= mc; i += 4) {
+                nn4x3(kc, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, acc);
+            }
+            for (; i < mc; i++) {
+                nn1x3(kc, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j, acc);
+            }
+        }
+        for (; j + L <= n; j += L) {
+            for (int i = 0; i < mc; i++) {
+                nn1x1(kc, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j, acc);
+            }
+        }
+        // Fewer than L columns left: plain Java, row by row.
+        for (int i = 0; i < mc && j < n; i++) {
+            int ci = cOff + i * ldc;
+            if (!acc) {
+                Arrays.fill(c, ci + j, ci + n, 0f);
+            }
+            for (int p = 0; p < kc; p++) {
+                float av = a[aOff + i * lda + p];
+                int bp = bOff + p * ldb;
+                for (int jj = j; jj < n; jj++) {
+                    c[ci + jj] += av * b[bp + jj];
+                }
+            }
+        }
+    }
+
+    private static void nn4x3(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci, int ldc,
+                              boolean acc) {
+        int c1 = ci + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        FloatVector s00 = load(c, ci, acc), s01 = load(c, ci + L, acc), s02 = load(c, ci + 2 * L, acc);
+        FloatVector s10 = load(c, c1, acc), s11 = load(c, c1 + L, acc), s12 = load(c, c1 + 2 * L, acc);
+        FloatVector s20 = load(c, c2, acc), s21 = load(c, c2 + L, acc), s22 = load(c, c2 + 2 * L, acc);
+        FloatVector s30 = load(c, c3, acc), s31 = load(c, c3 + L, acc), s32 = load(c, c3 + 2 * L, acc);
+        for (int p = 0; p < kc; p++) {
+            int bp = bi + p * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L);
+            FloatVector av = FloatVector.broadcast(S, a[ai + p]);
+            s00 = av.fma(b0, s00); s01 = av.fma(b1, s01); s02 = av.fma(b2, s02);
+            av = FloatVector.broadcast(S, a[ai + lda + p]);
+            s10 = av.fma(b0, s10); s11 = av.fma(b1, s11); s12 = av.fma(b2, s12);
+            av = FloatVector.broadcast(S, a[ai + 2 * lda + p]);
+            s20 = av.fma(b0, s20); s21 = av.fma(b1, s21); s22 = av.fma(b2, s22);
+            av = FloatVector.broadcast(S, a[ai + 3 * lda + p]);
+            s30 = av.fma(b0, s30); s31 = av.fma(b1, s31); s32 = av.fma(b2, s32);
+        }
+        s00.intoArray(c, ci); s01.intoArray(c, ci + L); s02.intoArray(c, ci + 2 * L);
+        s10.intoArray(c, c1); s11.intoArray(c, c1 + L); s12.intoArray(c, c1 + 2 * L);
+        s20.intoArray(c, c2); s21.intoArray(c, c2 + L); s22.intoArray(c, c2 + 2 * L);
+        s30.intoArray(c, c3); s31.intoArray(c, c3 + L); s32.intoArray(c, c3 + 2 * L);
+    }
+
+    private static void nn1x3(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci, boolean acc) {
+        FloatVector s0 = load(c, ci, acc), s1 = load(c, ci + L, acc), s2 = load(c, ci + 2 * L, acc);
+        for (int p = 0; p < kc; p++) {
+            int bp = bi + p * ldb;
+            FloatVector av = FloatVector.broadcast(S, a[ai + p]);
+            s0 = av.fma(FloatVector.fromArray(S, b, bp), s0);
+            s1 = av.fma(FloatVector.fromArray(S, b, bp + L), s1);
+            s2 = av.fma(FloatVector.fromArray(S, b, bp + 2 * L), s2);
+        }
+        s0.intoArray(c, ci); s1.intoArray(c, ci + L); s2.intoArray(c, ci + 2 * L);
+    }
+
+    private static void nn1x1(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci, boolean acc) {
+        FloatVector s = load(c, ci, acc);
+        for (int p = 0; p < kc; p++) {
+            s = FloatVector.broadcast(S, a[ai + p]).fma(FloatVector.fromArray(S, b, bi + p * ldb), s);
+        }
+        s.intoArray(c, ci);
+    }
+
+    private static FloatVector load(float[] c, int ci, boolean acc) {
+        return acc ? FloatVector.fromArray(S, c, ci) : FloatVector.zero(S);
+    }
+
+    /** C = A * B^T: every entry is a dot product of two rows contiguous along k. */
+    private static void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                               float[] c, int cOff, int ldc) {
+        // Three rows of B stay in L1 while a block of MC rows of A (kept in L2) passes by them.
+        for (int i0 = 0; i0 < m; i0 += MC) {
+            int i1 = Math.min(m, i0 + MC);
+            int j = 0;
+            for (; j + 3 <= n; j += 3) {
+                int i = i0;
+                for (; i + 4 <= i1; i += 4) {
+                    nt4x3(k, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, c, cOff + i * ldc + j, ldc);
+                }
+                for (; i < i1; i++) {
+                    nt1x3(k, a, aOff + i * lda, b, bOff + j * ldb, ldb, c, cOff + i * ldc + j);
+                }
+            }
+            for (; j < n; j++) {
+                for (int i = i0; i < i1; i++) {
+                    c[cOff + i * ldc + j] = dot(k, a, aOff + i * lda, b, bOff + j * ldb);
+                }
+            }
+        }
+    }
+
+    private static void nt4x3(int k, float[] a, int ai, int lda, float[] b, int bj, int ldb, float[] c, int ci, int ldc) {
+        FloatVector s00 = FloatVector.zero(D), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
+        FloatVector s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
+        int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda, b1 = bj + ldb, b2 = b1 + ldb;
+        int kv = D.loopBound(k);
+        for (int p = 0; p < kv; p += DL) {
+            FloatVector v0 = FloatVector.fromArray(D, b, bj + p);
+            FloatVector v1 = FloatVector.fromArray(D, b, b1 + p);
+            FloatVector v2 = FloatVector.fromArray(D, b, b2 + p);
+            FloatVector av = FloatVector.fromArray(D, a, ai + p);
+            s00 = av.fma(v0, s00); s01 = av.fma(v1, s01); s02 = av.fma(v2, s02);
+            av = FloatVector.fromArray(D, a, a1 + p);
+            s10 = av.fma(v0, s10); s11 = av.fma(v1, s11); s12 = av.fma(v2, s12);
+            av = FloatVector.fromArray(D, a, a2 + p);
+            s20 = av.fma(v0, s20); s21 = av.fma(v1, s21); s22 = av.fma(v2, s22);
+            av = FloatVector.fromArray(D, a, a3 + p);
+            s30 = av.fma(v0, s30); s31 = av.fma(v1, s31); s32 = av.fma(v2, s32);
+        }
+        int ci1 = ci + ldc, ci2 = ci1 + ldc, ci3 = ci2 + ldc;
+        c[ci] = sum(s00) + tail(k, kv, a, ai, b, bj);
+        c[ci + 1] = sum(s01) + tail(k, kv, a, ai, b, b1);
+        c[ci + 2] = sum(s02) + tail(k, kv, a, ai, b, b2);
+        c[ci1] = sum(s10) + tail(k, kv, a, a1, b, bj);
+        c[ci1 + 1] = sum(s11) + tail(k, kv, a, a1, b, b1);
+        c[ci1 + 2] = sum(s12) + tail(k, kv, a, a1, b, b2);
+        c[ci2] = sum(s20) + tail(k, kv, a, a2, b, bj);
+        c[ci2 + 1] = sum(s21) + tail(k, kv, a, a2, b, b1);
+        c[ci2 + 2] = sum(s22) + tail(k, kv, a, a2, b, b2);
+        c[ci3] = sum(s30) + tail(k, kv, a, a3, b, bj);
+        c[ci3 + 1] = sum(s31) + tail(k, kv, a, a3, b, b1);
+        c[ci3 + 2] = sum(s32) + tail(k, kv, a, a3, b, b2);
+    }
+
+    private static void nt1x3(int k, float[] a, int ai, float[] b, int bj, int ldb, float[] c, int ci) {
+        FloatVector s0 = FloatVector.zero(D), s1 = s0, s2 = s0;
+        int b1 = bj + ldb, b2 = b1 + ldb;
+        int kv = D.loopBound(k);
+        for (int p = 0; p < kv; p += DL) {
+            FloatVector av = FloatVector.fromArray(D, a, ai + p);
+            s0 = av.fma(FloatVector.fromArray(D, b, bj + p), s0);
+            s1 = av.fma(FloatVector.fromArray(D, b, b1 + p), s1);
+            s2 = av.fma(FloatVector.fromArray(D, b, b2 + p), s2);
+        }
+        c[ci] = sum(s0) + tail(k, kv, a, ai, b, bj);
+        c[ci + 1] = sum(s1) + tail(k, kv, a, ai, b, b1);
+        c[ci + 2] = sum(s2) + tail(k, kv, a, ai, b, b2);
+    }
+
+    private static float dot(int k, float[] a, int ai, float[] b, int bj) {
+        FloatVector s = FloatVector.zero(D);
+        int kv = D.loopBound(k);
+        for (int p = 0; p < kv; p += DL) {
+            s = FloatVector.fromArray(D, a, ai + p).fma(FloatVector.fromArray(D, b, bj + p), s);
+        }
+        return sum(s) + tail(k, kv, a, ai, b, bj);
+    }
+
+    private static float sum(FloatVector v) {
+        return v.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** The k % DL products a vector loop leaves over. */
+    private static float tail(int k, int from, float[] a, int ai, float[] b, int bj) {
+        float s = 0f;
+        for (int p = from; p < k; p++) {
+            s += a[ai + p] * b[bj + p];
+        }
+        return s;
+    }
+}
