@@ -57,7 +57,12 @@ final class LinAlg {
         int rb = b.dim();
         Shape batchA = Shape.of(java.util.Arrays.copyOf(a.shape.toArray(), ra - 2));
         Shape batchB = Shape.of(java.util.Arrays.copyOf(b.shape.toArray(), rb - 2));
-        Shape batch = Shape.broadcast(batchA, batchB, "matmul");
+        Shape batch;
+        try {
+            batch = Shape.broadcast(batchA, batchB, "matmul");
+        } catch (IllegalArgumentException e) { // name the operands, not just their batch parts
+            throw new IllegalArgumentException("matmul: batch dimensions of " + a.shape + " and " + b.shape + " cannot be broadcast together");
+        }
         int[] full = java.util.Arrays.copyOf(batch.toArray(), batch.rank() + 2);
         full[batch.rank()] = m;
         full[batch.rank() + 1] = k;

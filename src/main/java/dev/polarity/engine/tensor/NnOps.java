@@ -7,7 +7,7 @@ final class NnOps {
     private NnOps() {}
 
     static Tensor softmax(Tensor x, int dim) {
-        int d = x.shape.normalize(dim);
+        int d = x.shape.normalize(dim, "softmax");
         if (d != x.dim() - 1) {
             return softmax(x.transpose(d, -1), -1).transpose(d, -1);
         }
@@ -46,7 +46,7 @@ final class NnOps {
     }
 
     static Tensor logSoftmax(Tensor x, int dim) {
-        int d = x.shape.normalize(dim);
+        int d = x.shape.normalize(dim, "logSoftmax");
         if (d != x.dim() - 1) {
             return logSoftmax(x.transpose(d, -1), -1).transpose(d, -1);
         }

@@ -50,7 +50,7 @@ final class Reduce {
     }
 
     static Tensor sum(Tensor t, int dim, boolean keepDim) {
-        int d = t.shape.normalize(dim);
+        int d = t.shape.normalize(dim, "sum");
         float[] x = t.contiguousCopyData();
         int outer = outer(t.shape, d);
         int len = t.shape.dim(d);
@@ -71,7 +71,7 @@ final class Reduce {
     }
 
     static Tensor max(Tensor t, int dim, boolean keepDim) {
-        int d = t.shape.normalize(dim);
+        int d = t.shape.normalize(dim, "max");
         float[] x = t.contiguousCopyData();
         int outer = outer(t.shape, d);
         int len = t.shape.dim(d);
@@ -96,7 +96,7 @@ final class Reduce {
     }
 
     static Tensor argmax(Tensor t, int dim, boolean keepDim) {
-        int d = t.shape.normalize(dim);
+        int d = t.shape.normalize(dim, "argmax");
         int outer = outer(t.shape, d);
         int len = t.shape.dim(d);
         int inner = inner(t.shape, d);

@@ -45,10 +45,15 @@ public final class Shape {
 
     /** Maps a possibly negative dimension index into [0, rank). */
     public int normalize(int d) {
+        return normalize(d, null);
+    }
+
+    /** As {@link #normalize(int)}, naming {@code op} in the error. */
+    public int normalize(int d, String op) {
         int r = dims.length;
         int n = d < 0 ? d + r : d;
         if (n < 0 || n >= r) {
-            throw new IllegalArgumentException("dimension " + d + " is out of range for shape " + this);
+            throw new IllegalArgumentException((op == null ? "" : op + ": ") + "dimension " + d + " is out of range for shape " + this);
         }
         return n;
     }

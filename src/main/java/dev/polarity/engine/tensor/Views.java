@@ -60,12 +60,13 @@ final class Views {
     }
 
     static Tensor reshape(Tensor t, int[] dims) {
+        inferShape("reshape", t, dims); // so a bad shape is reported as reshape's, not view's
         return t.isContiguous() ? view(t, dims) : view(contiguous(t), dims);
     }
 
     static Tensor transpose(Tensor t, int d0, int d1) {
-        int a = t.shape.normalize(d0);
-        int b = t.shape.normalize(d1);
+        int a = t.shape.normalize(d0, "transpose");
+        int b = t.shape.normalize(d1, "transpose");
         int[] order = new int[t.dim()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -85,7 +86,7 @@ final class Views {
         int[] inverse = new int[r];
         boolean[] seen = new boolean[r];
         for (int i = 0; i < r; i++) {
-            int o = t.shape.normalize(order[i]);
+            int o = t.shape.normalize(order[i], "permute");
             if (seen[o]) {
                 throw new IllegalArgumentException("permute: repeated dimension in " + java.util.Arrays.toString(order));
             }
@@ -99,7 +100,7 @@ final class Views {
     }
 
     static Tensor narrow(Tensor t, int dim, int start, int length) {
-        int d = t.shape.normalize(dim);
+        int d = t.shape.normalize(dim, "narrow");
         int size = t.shape.dim(d);
         if (start < 0 || length < 0 || start + length > size) {
             throw new IllegalArgumentException("narrow: range [" + start + ", " + (start + length) + ") is out of bounds for dimension "
@@ -138,7 +139,7 @@ final class Views {
     }
 
     static Tensor squeeze(Tensor t, int dim) {
-        int d = t.shape.normalize(dim);
+        int d = t.shape.normalize(dim, "squeeze");
         if (t.shape.dim(d) != 1) {
             throw new IllegalArgumentException("squeeze: dimension " + dim + " of shape " + t.shape + " is not 1");
         }
@@ -180,7 +181,7 @@ final class Views {
             throw new IllegalArgumentException("concat: no tensors given");
         }
         Shape first = parts[0].shape;
-        int d = first.normalize(dim);
+        int d = first.normalize(dim, "concat");
         int total = 0;
         for (Tensor p : parts) {
             if (p.dim() != first.rank()) {
