@@ -21,13 +21,13 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Stateless, so pool threads may call it concurrently on disjoint blocks of C.
  */
 final class VectorGemm implements Gemm.Kernel {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    // One species for every kernel, at most 256 bits. Two reasons, both measured on JDK 17:
+    // dot products end in a lane reduction C2 emits as a serial chain of scalar adds (a quarter
+    // of the time at k = 384 with 16 lanes), and once two vector shapes flow through the shared
+    // FloatVector methods, C2 stops intrinsifying them and every fma allocates (10x slower).
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256
+            ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    // Dot products end in a lane reduction that C2 (JDK 17) emits as a serial chain of scalar adds;
-    // over 16 lanes it ate a quarter of the time at k = 384, while 256-bit FMAs lose nothing on
-    // cores that split 512-bit ones in two (AMD Zen 4). So transB works on at most 8 lanes.
-    private static final VectorSpecies<Float> D = S.vectorBitSize() > 256 ? FloatVector.SPECIES_256 : S;
-    private static final int DL = D.length();
     private static final int KC = 256;
     private static final int MC = 64;
 
@@ -58,27 +58,32 @@ final class VectorGemm implements Gemm.Kernel {
     /** One [mc x kc] block of A times one [kc x n] block of B, into C (added to C when {@code acc}). */
     private static void blockNN(int mc, int n, int kc, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float[] c, int cOff, int ldc, boolean acc) {
+        if (!acc) {
+            // Zero first so the micro-kernels always start from a load of C: on JDK 17 a vector
+            // chosen by a branch (load or zero) is boxed by C2 once both paths have run, and the
+            // kernel then allocates on every multiply-add (measured: 10x slower in backward).
+            for (int i = 0; i < mc; i++) {
+                Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            }
+        }
         int j = 0;
         for (; j + 3 * L <= n; j += 3 * L) {
             int i = 0;
             for (; i + 4 <= mc; i += 4) {
-                nn4x3(kc, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, acc);
+                nn4x3(kc, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
             }
             for (; i < mc; i++) {
-                nn1x3(kc, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j, acc);
+                nn1x3(kc, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j);
             }
         }
         for (; j + L <= n; j += L) {
             for (int i = 0; i < mc; i++) {
-                nn1x1(kc, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j, acc);
+                nn1x1(kc, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j);
             }
         }
         // Fewer than L columns left: plain Java, row by row.
         for (int i = 0; i < mc && j < n; i++) {
             int ci = cOff + i * ldc;
-            if (!acc) {
-                Arrays.fill(c, ci + j, ci + n, 0f);
-            }
             for (int p = 0; p < kc; p++) {
                 float av = a[aOff + i * lda + p];
                 int bp = bOff + p * ldb;
@@ -89,13 +94,12 @@ final class VectorGemm implements Gemm.Kernel {
         }
     }
 
-    private static void nn4x3(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci, int ldc,
-                              boolean acc) {
+    private static void nn4x3(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci, int ldc) {
         int c1 = ci + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-        FloatVector s00 = load(c, ci, acc), s01 = load(c, ci + L, acc), s02 = load(c, ci + 2 * L, acc);
-        FloatVector s10 = load(c, c1, acc), s11 = load(c, c1 + L, acc), s12 = load(c, c1 + 2 * L, acc);
-        FloatVector s20 = load(c, c2, acc), s21 = load(c, c2 + L, acc), s22 = load(c, c2 + 2 * L, acc);
-        FloatVector s30 = load(c, c3, acc), s31 = load(c, c3 + L, acc), s32 = load(c, c3 + 2 * L, acc);
+        FloatVector s00 = FloatVector.fromArray(S, c, ci), s01 = FloatVector.fromArray(S, c, ci + L), s02 = FloatVector.fromArray(S, c, ci + 2 * L);
+        FloatVector s10 = FloatVector.fromArray(S, c, c1), s11 = FloatVector.fromArray(S, c, c1 + L), s12 = FloatVector.fromArray(S, c, c1 + 2 * L);
+        FloatVector s20 = FloatVector.fromArray(S, c, c2), s21 = FloatVector.fromArray(S, c, c2 + L), s22 = FloatVector.fromArray(S, c, c2 + 2 * L);
+        FloatVector s30 = FloatVector.fromArray(S, c, c3), s31 = FloatVector.fromArray(S, c, c3 + L), s32 = FloatVector.fromArray(S, c, c3 + 2 * L);
         for (int p = 0; p < kc; p++) {
             int bp = bi + p * ldb;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
@@ -116,8 +120,8 @@ final class VectorGemm implements Gemm.Kernel {
         s30.intoArray(c, c3); s31.intoArray(c, c3 + L); s32.intoArray(c, c3 + 2 * L);
     }
 
-    private static void nn1x3(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci, boolean acc) {
-        FloatVector s0 = load(c, ci, acc), s1 = load(c, ci + L, acc), s2 = load(c, ci + 2 * L, acc);
+    private static void nn1x3(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci) {
+        FloatVector s0 = FloatVector.fromArray(S, c, ci), s1 = FloatVector.fromArray(S, c, ci + L), s2 = FloatVector.fromArray(S, c, ci + 2 * L);
         for (int p = 0; p < kc; p++) {
             int bp = bi + p * ldb;
             FloatVector av = FloatVector.broadcast(S, a[ai + p]);
@@ -128,16 +132,12 @@ final class VectorGemm implements Gemm.Kernel {
         s0.intoArray(c, ci); s1.intoArray(c, ci + L); s2.intoArray(c, ci + 2 * L);
     }
 
-    private static void nn1x1(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci, boolean acc) {
-        FloatVector s = load(c, ci, acc);
+    private static void nn1x1(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci) {
+        FloatVector s = FloatVector.fromArray(S, c, ci);
         for (int p = 0; p < kc; p++) {
             s = FloatVector.broadcast(S, a[ai + p]).fma(FloatVector.fromArray(S, b, bi + p * ldb), s);
         }
         s.intoArray(c, ci);
-    }
-
-    private static FloatVector load(float[] c, int ci, boolean acc) {
-        return acc ? FloatVector.fromArray(S, c, ci) : FloatVector.zero(S);
     }
 
     /** C = A * B^T: every entry is a dot product of two rows contiguous along k. */
@@ -165,21 +165,21 @@ final class VectorGemm implements Gemm.Kernel {
     }
 
     private static void nt4x3(int k, float[] a, int ai, int lda, float[] b, int bj, int ldb, float[] c, int ci, int ldc) {
-        FloatVector s00 = FloatVector.zero(D), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
+        FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
         FloatVector s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
         int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda, b1 = bj + ldb, b2 = b1 + ldb;
-        int kv = D.loopBound(k);
-        for (int p = 0; p < kv; p += DL) {
-            FloatVector v0 = FloatVector.fromArray(D, b, bj + p);
-            FloatVector v1 = FloatVector.fromArray(D, b, b1 + p);
-            FloatVector v2 = FloatVector.fromArray(D, b, b2 + p);
-            FloatVector av = FloatVector.fromArray(D, a, ai + p);
+        int kv = S.loopBound(k);
+        for (int p = 0; p < kv; p += L) {
+            FloatVector v0 = FloatVector.fromArray(S, b, bj + p);
+            FloatVector v1 = FloatVector.fromArray(S, b, b1 + p);
+            FloatVector v2 = FloatVector.fromArray(S, b, b2 + p);
+            FloatVector av = FloatVector.fromArray(S, a, ai + p);
             s00 = av.fma(v0, s00); s01 = av.fma(v1, s01); s02 = av.fma(v2, s02);
-            av = FloatVector.fromArray(D, a, a1 + p);
+            av = FloatVector.fromArray(S, a, a1 + p);
             s10 = av.fma(v0, s10); s11 = av.fma(v1, s11); s12 = av.fma(v2, s12);
-            av = FloatVector.fromArray(D, a, a2 + p);
+            av = FloatVector.fromArray(S, a, a2 + p);
             s20 = av.fma(v0, s20); s21 = av.fma(v1, s21); s22 = av.fma(v2, s22);
-            av = FloatVector.fromArray(D, a, a3 + p);
+            av = FloatVector.fromArray(S, a, a3 + p);
             s30 = av.fma(v0, s30); s31 = av.fma(v1, s31); s32 = av.fma(v2, s32);
         }
         int ci1 = ci + ldc, ci2 = ci1 + ldc, ci3 = ci2 + ldc;
@@ -198,14 +198,14 @@ final class VectorGemm implements Gemm.Kernel {
     }
 
     private static void nt1x3(int k, float[] a, int ai, float[] b, int bj, int ldb, float[] c, int ci) {
-        FloatVector s0 = FloatVector.zero(D), s1 = s0, s2 = s0;
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0;
         int b1 = bj + ldb, b2 = b1 + ldb;
-        int kv = D.loopBound(k);
-        for (int p = 0; p < kv; p += DL) {
-            FloatVector av = FloatVector.fromArray(D, a, ai + p);
-            s0 = av.fma(FloatVector.fromArray(D, b, bj + p), s0);
-            s1 = av.fma(FloatVector.fromArray(D, b, b1 + p), s1);
-            s2 = av.fma(FloatVector.fromArray(D, b, b2 + p), s2);
+        int kv = S.loopBound(k);
+        for (int p = 0; p < kv; p += L) {
+            FloatVector av = FloatVector.fromArray(S, a, ai + p);
+            s0 = av.fma(FloatVector.fromArray(S, b, bj + p), s0);
+            s1 = av.fma(FloatVector.fromArray(S, b, b1 + p), s1);
+            s2 = av.fma(FloatVector.fromArray(S, b, b2 + p), s2);
         }
         c[ci] = sum(s0) + tail(k, kv, a, ai, b, bj);
         c[ci + 1] = sum(s1) + tail(k, kv, a, ai, b, b1);
@@ -213,10 +213,10 @@ final class VectorGemm implements Gemm.Kernel {
     }
 
     private static float dot(int k, float[] a, int ai, float[] b, int bj) {
-        FloatVector s = FloatVector.zero(D);
-        int kv = D.loopBound(k);
-        for (int p = 0; p < kv; p += DL) {
-            s = FloatVector.fromArray(D, a, ai + p).fma(FloatVector.fromArray(D, b, bj + p), s);
+        FloatVector s = FloatVector.zero(S);
+        int kv = S.loopBound(k);
+        for (int p = 0; p < kv; p += L) {
+            s = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), s);
         }
         return sum(s) + tail(k, kv, a, ai, b, bj);
     }
@@ -225,7 +225,7 @@ final class VectorGemm implements Gemm.Kernel {
         return v.reduceLanes(VectorOperators.ADD);
     }
 
-    /** The k % DL products a vector loop leaves over. */
+    /** The k % L products a vector loop leaves over. */
     private static float tail(int k, int from, float[] a, int ai, float[] b, int bj) {
         float s = 0f;
         for (int p = from; p < k; p++) {
