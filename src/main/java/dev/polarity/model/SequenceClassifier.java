@@ -1,5 +1,6 @@
 package dev.polarity.model;
 
+import dev.polarity.engine.autograd.GradMode;
 import dev.polarity.engine.nn.Dropout;
 import dev.polarity.engine.nn.Linear;
 import dev.polarity.engine.nn.Module;
@@ -42,6 +43,24 @@ public final class SequenceClassifier extends Module {
     public Tensor forward(Batch batch) {
         Tensor pooled = BertEncoder.meanPool(bert.forward(batch), batch);
         return classifier.forward(dropout.forward(pooled));
+    }
+
+    /**
+     * Class probabilities [batch][labels] under noGrad(). Train/eval is the caller's switch: the
+     * server and the evaluator put the model in eval() first; grad mode does not imply it.
+     */
+    public float[][] probabilities(Batch batch) {
+        Tensor p;
+        try (GradMode.Scope ignored = GradMode.noGrad()) {
+            p = forward(batch).softmax(-1);
+        }
+        int k = labels.size();
+        float[] flat = p.toArray();
+        float[][] out = new float[batch.size()][k];
+        for (int r = 0; r < out.length; r++) {
+            System.arraycopy(flat, r * k, out[r], 0, k);
+        }
+        return out;
     }
 
     /** Loads encoder weights only (keys without the "bert." prefix), leaving the fresh head as it is. */

@@ -1,0 +1,42 @@
+package dev.polarity.train;
+
+import dev.polarity.engine.io.DType;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Everything that decides a fine-tuning run; recorded in eval.json next to the result. */
+public record TrainSettings(Path base, Path train, Path dev, Path out, Path checkpoints, int epochs, int batchSize,
+                            float lr, float warmupFraction, float weightDecay, float clipNorm, int evalEvery,
+                            int checkpointEvery, long seed, int maxTokens, DType dtype, boolean freezeWordEmbeddings,
+                            float detokenizeProbability, int limit) {
+    public TrainSettings {
+        if (epochs < 1 || batchSize < 1 || lr <= 0 || evalEvery < 1 || checkpointEvery < 1 || maxTokens < 2) {
+            throw new IllegalArgumentException("epochs, batch, lr, eval-every, checkpoint-every must be positive and max-tokens >= 2");
+        }
+        if (warmupFraction < 0 || warmupFraction > 1 || detokenizeProbability < 0 || detokenizeProbability > 1) {
+            throw new IllegalArgumentException("warmup and detokenize must be fractions in [0, 1]");
+        }
+    }
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("base", base.toString());
+        m.put("train", train.getFileName().toString());
+        m.put("dev", dev.getFileName().toString());
+        m.put("epochs", epochs);
+        m.put("batch_size", batchSize);
+        m.put("learning_rate", lr);
+        m.put("warmup_fraction", warmupFraction);
+        m.put("weight_decay", weightDecay);
+        m.put("clip_norm", clipNorm);
+        m.put("eval_every", evalEvery);
+        m.put("seed", seed);
+        m.put("max_tokens", maxTokens);
+        m.put("dtype", dtype.name());
+        m.put("freeze_word_embeddings", freezeWordEmbeddings);
+        m.put("detokenize_probability", detokenizeProbability);
+        m.put("limit", limit);
+        return m;
+    }
+}

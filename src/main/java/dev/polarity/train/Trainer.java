@@ -1,0 +1,172 @@
+package dev.polarity.train;
+
+import dev.polarity.engine.io.SafeTensors;
+import dev.polarity.engine.nn.Parameter;
+import dev.polarity.engine.optim.AdamW;
+import dev.polarity.engine.optim.GradClip;
+import dev.polarity.engine.optim.LinearSchedule;
+import dev.polarity.engine.tensor.Functional;
+import dev.polarity.engine.tensor.Tensor;
+import dev.polarity.model.Batch;
+import dev.polarity.model.BertConfig;
+import dev.polarity.model.ModelFiles;
+import dev.polarity.model.SequenceClassifier;
+import dev.polarity.model.TextEncoder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Fine-tunes the pretrained encoder plus a fresh head on labelled text with the engine's own
+ * autograd: train() with dropout, AdamW with warm-up and linear decay, clipping, evaluation on
+ * dev in eval() + noGrad() keeping the best, and checkpoints to resume from.
+ */
+public final class Trainer {
+    public static final List<String> LABELS = List.of("negative", "positive");
+    private static final int POOL = 50; // batches sorted together by length: little padding, still shuffled
+
+    private final TrainSettings s;
+    private final PrintStream log;
+
+    public Trainer(TrainSettings settings, PrintStream log) {
+        this.s = settings;
+        this.log = log;
+    }
+
+    public Metrics run() throws IOException {
+        List<Example> train = readReporting(s.train());
+        List<Example> dev = readReporting(s.dev());
+        if (s.limit() > 0 && train.size() > s.limit()) {
+            train = train.subList(0, s.limit());
+        }
+        Path tokenizerJson = s.base().resolve(ModelFiles.TOKENIZER);
+        BertConfig config = BertConfig.read(s.base().resolve(ModelFiles.CONFIG)).withLabels(LABELS);
+        Random dropoutRng = new Random(s.seed());
+        SequenceClassifier model = new SequenceClassifier(config, LABELS, dropoutRng);
+        model.loadEncoder(SafeTensors.read(s.base().resolve(ModelFiles.WEIGHTS)));
+        try (TextEncoder tokenizer = new TextEncoder(tokenizerJson, s.maxTokens())) {
+            log.printf("tokenizing %d training examples (both spellings)...%n", train.size());
+            List<TextEncoder.Encoded> plain = new ArrayList<>(train.size());
+            List<TextEncoder.Encoded> detok = new ArrayList<>(train.size());
+            for (Example e : train) {
+                plain.add(tokenizer.encode(e.text()));
+                detok.add(tokenizer.encode(SstText.detokenize(e.text())));
+            }
+            return loop(model, tokenizer, tokenizerJson, train, plain, detok, dev, dropoutRng);
+        }
+    }
+
+    private List<Example> readReporting(Path file) throws IOException {
+        TsvReader.Result r = TsvReader.read(file);
+        if (r.skipped() > 0) {
+            log.printf("%s: skipped %d malformed lines%n", file, r.skipped());
+            r.problems().forEach(p -> log.println("  " + p));
+        }
+        return r.examples();
+    }
+
+    private Metrics loop(SequenceClassifier model, TextEncoder tokenizer, Path tokenizerJson, List<Example> train,
+                         List<TextEncoder.Encoded> plain, List<TextEncoder.Encoded> detok, List<Example> dev,
+                         Random dropoutRng) throws IOException {
+        if (s.freezeWordEmbeddings()) {
+            model.namedParameters().get("bert.embeddings.word_embeddings.weight").requiresGrad(false);
+        }
+        List<Parameter> decay = new ArrayList<>();
+        List<Parameter> noDecay = new ArrayList<>();
+        model.namedParameters().forEach((name, p) -> {
+            if (p.requiresGrad()) {
+                (name.endsWith("bias") || name.contains("LayerNorm") ? noDecay : decay).add(p);
+            }
+        });
+        AdamW opt = new AdamW(List.of(new AdamW.Group(decay, s.weightDecay()), new AdamW.Group(noDecay, 0f)), s.lr(), 0.9f, 0.999f, 1e-8f);
+        List<Parameter> trainable = opt.params();
+        int perEpoch = (train.size() + s.batchSize() - 1) / s.batchSize();
+        int total = perEpoch * s.epochs();
+        LinearSchedule schedule = new LinearSchedule(s.lr(), Math.round(total * s.warmupFraction()), total);
+        Checkpoint.State state = Checkpoint.load(s.checkpoints(), model, opt);
+        if (state == null) {
+            state = new Checkpoint.State(0, -1, -1);
+        } else {
+            log.printf("resuming at step %d of %d (best dev accuracy so far %.4f at step %d)%n", state.step(), total,
+                    state.bestAccuracy(), state.bestStep());
+        }
+        Progress progress = new Progress(log, total, state.step());
+        double lastDev = state.bestAccuracy();
+        List<int[]> batches = null;
+        for (int step = state.step(); step < total; step++) {
+            int epoch = step / perEpoch;
+            if (batches == null || step % perEpoch == 0) {
+                batches = epochBatches(epoch, plain);
+            }
+            int[] batch = batches.get(step % perEpoch);
+            Random pick = new Random(s.seed() * 1_000_003L + step);
+            List<TextEncoder.Encoded> texts = new ArrayList<>(batch.length);
+            int[] labels = new int[batch.length];
+            for (int i = 0; i < batch.length; i++) {
+                texts.add(pick.nextFloat() < s.detokenizeProbability() ? detok.get(batch[i]) : plain.get(batch[i]));
+                labels[i] = train.get(batch[i]).label();
+            }
+            Batch b = TextEncoder.pad(texts);
+            model.train();
+            dropoutRng.setSeed(s.seed() ^ (step * 0x9E3779B97F4A7C15L)); // same masks after a resume
+            Tensor loss = Functional.crossEntropy(model.forward(b), labels);
+            loss.backward();
+            GradClip.clipGradNorm(trainable, s.clipNorm());
+            opt.setLr(schedule.at(step));
+            opt.step();
+            opt.zeroGrad();
+            progress.step(step + 1, epoch + 1, s.epochs(), loss.item(), batch.length, opt.lr(), lastDev);
+            boolean last = step + 1 == total;
+            if ((step + 1) % s.evalEvery() == 0 || (step + 1) % perEpoch == 0 || last) {
+                Metrics m = Evaluator.evaluate(model, tokenizer, dev, 64);
+                lastDev = m.accuracy();
+                if (m.accuracy() > state.bestAccuracy()) {
+                    state = new Checkpoint.State(step + 1, m.accuracy(), step + 1);
+                    ModelFiles.saveClassifier(model, tokenizerJson, s.out(), s.dtype(), java.util.Map.of("step", Integer.toString(step + 1)));
+                    log.printf("%nstep %d: dev accuracy %.4f (new best, saved to %s)%n", step + 1, m.accuracy(), s.out());
+                } else {
+                    log.printf("%nstep %d: dev accuracy %.4f (best %.4f at step %d)%n", step + 1, m.accuracy(), state.bestAccuracy(), state.bestStep());
+                }
+            }
+            if ((step + 1) % s.checkpointEvery() == 0 || last) {
+                Checkpoint.save(s.checkpoints(), model, opt, new Checkpoint.State(step + 1, state.bestAccuracy(), state.bestStep()));
+            }
+        }
+        return finish(dev, progress);
+    }
+
+    /** Re-reads the saved best model (in its stored dtype) and writes eval.json from what it actually scores. */
+    private Metrics finish(List<Example> dev, Progress progress) throws IOException {
+        try (ModelFiles.Loaded best = ModelFiles.loadClassifier(s.out(), s.maxTokens())) {
+            Metrics m = Evaluator.evaluate(best.model(), best.tokenizer(), dev, 64);
+            EvalReport.write(s.out(), m, s, progress.examplesPerSecond(), progress.elapsedMinutes());
+            log.printf("%nbest model %s: %s", s.out(), m.format());
+            return m;
+        }
+    }
+
+    /** The batches of one epoch: a seeded shuffle, pools sorted by length, batch order shuffled again. */
+    List<int[]> epochBatches(int epoch, List<TextEncoder.Encoded> encoded) {
+        Random rng = new Random(s.seed() * 31 + epoch);
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < encoded.size(); i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, rng);
+        List<int[]> batches = new ArrayList<>();
+        int pool = s.batchSize() * POOL;
+        for (int p = 0; p < order.size(); p += pool) {
+            List<Integer> chunk = new ArrayList<>(order.subList(p, Math.min(order.size(), p + pool)));
+            chunk.sort((a, b) -> Integer.compare(encoded.get(a).length(), encoded.get(b).length()));
+            for (int i = 0; i < chunk.size(); i += s.batchSize()) {
+                batches.add(chunk.subList(i, Math.min(chunk.size(), i + s.batchSize())).stream().mapToInt(Integer::intValue).toArray());
+            }
+        }
+        Collections.shuffle(batches, rng);
+        return batches;
+    }
+}

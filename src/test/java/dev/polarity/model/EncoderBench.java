@@ -1,0 +1,129 @@
+package dev.polarity.model;
+
+import com.sun.management.ThreadMXBean;
+import dev.polarity.engine.autograd.Backward;
+import dev.polarity.engine.autograd.GradMode;
+import dev.polarity.engine.kernels.Parallel;
+import dev.polarity.engine.tensor.Tensor;
+import dev.polarity.train.Example;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Our encoder's forward pass against ONNX Runtime's on the same tokenized SST-2 dev sentences,
+ * same thread count (2), same run, at batch sizes 1, 8 and 32; then heap bytes allocated and kept
+ * by the graph for one 32-sentence batch under noGrad() and with grad on. Prints; asserts nothing.
+ * Run with {@code mvn -B -Pbench verify}.
+ */
+@Tag("bench")
+class EncoderBench {
+    private static final int THREADS = 2;
+    private static final int[] BATCHES = {1, 8, 32};
+
+    @Test
+    void forwardPassAgainstOnnxRuntime() throws Exception {
+        Parallel.setThreads(THREADS);
+        BertEncoder model = TestAssets.baseEncoder();
+        model.eval();
+        List<TextEncoder.Encoded> sentences = new ArrayList<>();
+        try (TextEncoder tok = TestAssets.tokenizer()) {
+            for (Example e : TestAssets.devSet()) {
+                sentences.add(tok.encode(e.text()));
+            }
+        }
+        long tokens = sentences.stream().mapToLong(TextEncoder.Encoded::length).sum();
+        double flopsPerPass = flops(model.config(), sentences);
+        System.out.printf("%nencoder forward, %d SST-2 dev sentences (%.1f tokens on average), %d threads, %s%n",
+                sentences.size(), tokens / (double) sentences.size(), THREADS, System.getProperty("java.vm.version"));
+        System.out.printf("%-7s %12s %12s %12s %10s%n", "batch", "ours ms/s", "ort ms/s", "ours GFLOP/s", "ratio");
+        double[] ratios = new double[BATCHES.length];
+        try (OnnxRuntimeOracle ort = new OnnxRuntimeOracle(THREADS)) {
+            for (int bi = 0; bi < BATCHES.length; bi++) {
+                int bs = BATCHES[bi];
+                List<Batch> batches = batches(sentences, bs);
+                runOurs(model, batches.subList(0, Math.min(batches.size(), 64 / bs + 2)));
+                runOrt(ort, batches.subList(0, Math.min(batches.size(), 64 / bs + 2)));
+                long ours = runOurs(model, batches);
+                long theirs = runOrt(ort, batches);
+                ratios[bi] = (double) ours / theirs;
+                System.out.printf("%-7d %12.2f %12.2f %12.1f %10.2f%n", bs, ours / 1e6 / sentences.size(),
+                        theirs / 1e6 / sentences.size(), flopsPerPass / ours, ratios[bi]);
+            }
+        }
+        for (int bi = 0; bi < BATCHES.length; bi++) {
+            System.out.printf("ratio ours/ort batch=%d: %.2f%n", BATCHES[bi], ratios[bi]);
+        }
+        memory(model, sentences);
+    }
+
+    private static List<Batch> batches(List<TextEncoder.Encoded> s, int size) {
+        List<Batch> out = new ArrayList<>();
+        for (int i = 0; i < s.size(); i += size) {
+            out.add(TextEncoder.pad(s.subList(i, Math.min(s.size(), i + size))));
+        }
+        return out;
+    }
+
+    private static long runOurs(BertEncoder model, List<Batch> batches) {
+        long t = System.nanoTime();
+        try (var scope = GradMode.noGrad()) {
+            for (Batch b : batches) {
+                model.forward(b);
+            }
+        }
+        return System.nanoTime() - t;
+    }
+
+    private static long runOrt(OnnxRuntimeOracle ort, List<Batch> batches) throws Exception {
+        long t = System.nanoTime();
+        for (Batch b : batches) {
+            ort.lastHiddenState(b);
+        }
+        return System.nanoTime() - t;
+    }
+
+    /** Multiply-adds x 2 of the encoder over real tokens: projections, feed-forward and attention. */
+    private static double flops(BertConfig c, List<TextEncoder.Encoded> s) {
+        double h = c.hiddenSize();
+        double total = 0;
+        for (TextEncoder.Encoded e : s) {
+            double n = e.length();
+            total += c.numHiddenLayers() * (2 * n * (4 * h * h + 2 * h * c.intermediateSize()) + 4 * n * n * h);
+        }
+        return total;
+    }
+
+    private static void memory(BertEncoder model, List<TextEncoder.Encoded> sentences) {
+        ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        Batch b32 = TextEncoder.pad(sentences.subList(0, 32));
+        for (boolean grad : new boolean[] {false, true}) {
+            model.eval();
+            for (var p : model.parameters()) {
+                p.requiresGrad(grad); // with grad on, the weights need gradients as in fine-tuning
+            }
+            long before = mx.getThreadAllocatedBytes(id);
+            Tensor out;
+            try (var scope = GradMode.setGradEnabled(grad)) {
+                out = model.forward(b32);
+            }
+            long allocated = mx.getThreadAllocatedBytes(id) - before;
+            Backward.GraphSize g = Backward.sizeOf(out);
+            System.out.printf("batch 32 in eval(), %s: %.1f MB allocated by the forward pass, %d graph nodes, %.1f MB kept alive by the graph%n",
+                    grad ? "grad on   " : "noGrad()  ", allocated / 1e6, g.nodes(), g.savedBytes() / 1e6);
+        }
+        for (var p : model.parameters()) {
+            p.requiresGrad(true);
+        }
+        long before = mx.getThreadAllocatedBytes(id);
+        try (var scope = GradMode.noGrad()) {
+            for (TextEncoder.Encoded e : sentences.subList(0, 100)) {
+                model.forward(TextEncoder.pad(List.of(e)));
+            }
+        }
+        System.out.printf("batch 1 under noGrad(): %.0f KB allocated per sentence%n", (mx.getThreadAllocatedBytes(id) - before) / 100 / 1e3);
+    }
+}
