@@ -17,6 +17,7 @@ final class BertLayer extends Module {
     private final Projection attentionOutput;
     private final Linear intermediate;
     private final Projection output;
+    private final boolean relu;
 
     BertLayer(BertConfig c, Random rng) {
         Group attention = registerModule("attention", new Group());
@@ -24,12 +25,14 @@ final class BertLayer extends Module {
         attentionOutput = attention.registerChild("output", new Projection(c.hiddenSize(), c.hiddenSize(), c, rng));
         intermediate = registerModule("intermediate", new Group()).registerChild("dense", new Linear(c.hiddenSize(), c.intermediateSize(), rng));
         output = registerModule("output", new Projection(c.intermediateSize(), c.hiddenSize(), c, rng));
+        relu = "relu".equals(c.hiddenAct());
     }
 
     /** x [batch, length, hidden]; additiveMask [batch, 1, 1, length] (0 for tokens, -1e9 for padding). */
     Tensor forward(Tensor x, Tensor additiveMask) {
         Tensor attended = attentionOutput.forward(self.forward(x, additiveMask), x);
-        return output.forward(intermediate.forward(attended).gelu(), attended);
+        Tensor hidden = intermediate.forward(attended);
+        return output.forward(relu ? hidden.relu() : hidden.gelu(), attended);
     }
 
     /** A named node in the module tree with no computation of its own. */
