@@ -2,21 +2,34 @@ package dev.polarity;
 
 import dev.polarity.cli.Args;
 import dev.polarity.model.OnnxImport;
+import dev.polarity.serving.PolarityServer;
 import dev.polarity.train.EvaluateCommand;
 import dev.polarity.train.TrainCommand;
 import java.util.Arrays;
 
-/** Entry point: {@code import}, {@code train} and {@code evaluate} commands. */
+/**
+ * Entry point: with no arguments or {@code serve} it starts the sentiment service (arguments after
+ * {@code serve}, or {@code --options} alone, go to Spring Boot, e.g. {@code --server.port=9000});
+ * {@code import}, {@code train} and {@code evaluate} are one-shot commands.
+ */
 public final class Polarity {
     private Polarity() {}
 
     public static void main(String[] args) {
+        if (args.length == 0 || args[0].startsWith("--")) {
+            PolarityServer.start(args);
+            return; // the server keeps the JVM alive through its own non-daemon threads
+        }
+        if (args[0].equals("serve")) {
+            PolarityServer.start(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         System.exit(run(args));
     }
 
     static int run(String[] args) {
         if (args.length == 0) {
-            System.err.println("usage: polarity import|train|evaluate [options]");
+            System.err.println("usage: polarity [serve]|import|train|evaluate [options]");
             return 2;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -26,7 +39,7 @@ public final class Polarity {
                 case "train" -> TrainCommand.run(rest);
                 case "evaluate" -> EvaluateCommand.run(rest);
                 default -> {
-                    System.err.println("polarity: unknown command '" + args[0] + "' (import, train, evaluate)");
+                    System.err.println("polarity: unknown command '" + args[0] + "' (serve, import, train, evaluate)");
                     yield 2;
                 }
             };

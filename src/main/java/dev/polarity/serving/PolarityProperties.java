@@ -1,0 +1,57 @@
+package dev.polarity.serving;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Everything an operator may tune, under {@code polarity.*} (or POLARITY_* environment variables).
+ * Checked here so that a bad value stops the start-up with one line instead of failing requests.
+ *
+ * @param modelPath     model folder (config.json, tokenizer.json, model.safetensors); relative to the working directory
+ * @param maxTokens     token limit per text, [CLS] and [SEP] included; longer texts are truncated
+ * @param maxTextChars  longest text accepted, in characters (413 beyond)
+ * @param maxBatchTexts most texts in one request (413 beyond)
+ * @param batcher       how the inference thread groups concurrent work
+ */
+@ConfigurationProperties("polarity")
+public record PolarityProperties(
+        @DefaultValue("models/polarity-sst2-minilm") Path modelPath,
+        @DefaultValue("256") int maxTokens,
+        @DefaultValue("20000") int maxTextChars,
+        @DefaultValue("64") int maxBatchTexts,
+        @DefaultValue Batcher batcher) {
+
+    public PolarityProperties {
+        require(maxTokens >= 2, "polarity.max-tokens must be at least 2, got " + maxTokens);
+        require(maxTextChars >= 1, "polarity.max-text-chars must be positive, got " + maxTextChars);
+        require(maxBatchTexts >= 1, "polarity.max-batch-texts must be positive, got " + maxBatchTexts);
+        // A request is queued whole or refused whole, so the largest one must fit in an empty queue.
+        require(batcher.queueCapacity() >= maxBatchTexts, "polarity.batcher.queue-capacity (" + batcher.queueCapacity()
+                + ") must be at least polarity.max-batch-texts (" + maxBatchTexts + ")");
+    }
+
+    /**
+     * @param maxBatchSize  most texts in one forward pass
+     * @param maxWait       how long the inference thread waits for a batch to fill once work is queued
+     * @param queueCapacity most texts waiting at once; beyond it requests get 429
+     */
+    public record Batcher(
+            @DefaultValue("16") int maxBatchSize,
+            @DefaultValue("2ms") Duration maxWait,
+            @DefaultValue("1024") int queueCapacity) {
+
+        public Batcher {
+            require(maxBatchSize >= 1, "polarity.batcher.max-batch-size must be positive, got " + maxBatchSize);
+            require(!maxWait.isNegative(), "polarity.batcher.max-wait must not be negative, got " + maxWait);
+            require(queueCapacity >= 1, "polarity.batcher.queue-capacity must be positive, got " + queueCapacity);
+        }
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.polarity.serving.predict;
+
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.List;
+import java.util.Map;
+
+/** JSON bodies of /predict: answers, and the request shapes as the OpenAPI description shows them. */
+final class Responses {
+    private Responses() {}
+
+    @Schema(name = "Prediction", description = "One text's sentiment")
+    record Prediction(
+            @Schema(example = "positive") String label,
+            @Schema(description = "Probability of the label", example = "0.98") float score,
+            @Schema(description = "Probability of every label", example = "{\"negative\": 0.02, \"positive\": 0.98}")
+            Map<String, Float> scores,
+            @Schema(example = "polarity-sst2-minilm") String model,
+            @Schema(description = "True when the text was cut to the model's token limit") boolean truncated) {}
+
+    @Schema(name = "Predictions", description = "Answer to {\"texts\": [...]}: one prediction per text, in order")
+    record Predictions(List<Prediction> predictions, String model) {}
+
+    @Schema(name = "LabelScore", description = "Hugging Face text-classification entry")
+    record LabelScore(@Schema(example = "positive") String label, @Schema(example = "0.98") float score) {}
+
+    @Schema(name = "TextRequest")
+    record TextRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 20000,
+            example = "This movie was wonderful, I loved every minute of it.") String text) {}
+
+    @Schema(name = "TextsRequest")
+    record TextsRequest(@ArraySchema(maxItems = 64, schema = @Schema(maxLength = 20000)) List<String> texts) {}
+
+    @Schema(name = "InputsRequest", description = "Hugging Face shape: one string, or a list of strings")
+    record InputsRequest(@Schema(oneOf = {String.class, String[].class}, example = "I loved it.") Object inputs) {}
+}

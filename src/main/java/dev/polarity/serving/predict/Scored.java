@@ -1,0 +1,14 @@
+package dev.polarity.serving.predict;
+
+import java.util.List;
+
+/**
+ * What the model said about a request's texts, in their order, and where the time went.
+ *
+ * @param labels the model's labels; {@code TextScore.probabilities} follow this order
+ */
+record Scored(String model, List<String> labels, List<TextScore> texts, long tokenizationNanos, long queueNanos,
+              long inferenceNanos) {
+
+    record TextScore(int best, float[] probabilities, boolean truncated) {}
+}

@@ -1,0 +1,128 @@
+package dev.polarity.serving.batching;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.polarity.model.TextEncoder.Encoded;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The batcher with a stand-in forward pass that returns each text's length as its "probability". */
+class InferenceBatcherTest {
+    private final List<Integer> passSizes = new CopyOnWriteArrayList<>();
+    private final Set<String> threads = ConcurrentHashMap.newKeySet();
+
+    private float[][] echoLengths(List<Encoded> texts) {
+        passSizes.add(texts.size());
+        threads.add(Thread.currentThread().getName());
+        float[][] out = new float[texts.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new float[] {texts.get(i).length()};
+        }
+        return out;
+    }
+
+    private static Encoded text(int length) {
+        return new Encoded(new int[length], new int[length], false);
+    }
+
+    @Test
+    void concurrentRequestsShareForwardPassesAndKeepTheirOrder() throws Exception {
+        List<InferenceBatcher.PassStats> stats = new CopyOnWriteArrayList<>();
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 8, Duration.ofMillis(50), 100,
+                this::echoLengths, stats::add)) {
+            List<CompletableFuture<InferenceBatcher.Result>> results = new ArrayList<>();
+            for (int r = 0; r < 8; r++) {
+                results.add(batcher.submit(List.of(text(10 + r), text(3))));
+            }
+            for (int r = 0; r < 8; r++) {
+                float[][] p = results.get(r).get(10, TimeUnit.SECONDS).probabilities();
+                assertThat(p[0][0]).isEqualTo(10 + r);
+                assertThat(p[1][0]).isEqualTo(3);
+            }
+        }
+        assertThat(passSizes).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(8));
+        assertThat(passSizes.size()).isLessThan(16);
+        assertThat(threads).containsExactly("test-inference");
+        assertThat(stats).allSatisfy(s -> assertThat(s.autogradNodes()).isZero());
+        assertThat(stats).allSatisfy(s -> assertThat(s.allocatedBytes()).isGreaterThanOrEqualTo(0));
+    }
+
+    @Test
+    void aFullQueueRefusesWholeRequests() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch busy = new CountDownLatch(1);
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 1, Duration.ZERO, 3, texts -> {
+            busy.countDown();
+            await(release);
+            return echoLengths(texts);
+        }, s -> { })) {
+            CompletableFuture<InferenceBatcher.Result> running = batcher.submit(List.of(text(1)));
+            assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<InferenceBatcher.Result> queued = batcher.submit(List.of(text(2), text(2)));
+            assertThat(batcher.queued()).isEqualTo(2);
+            assertThatThrownBy(() -> batcher.submit(List.of(text(3), text(3)))).isInstanceOf(QueueFullException.class);
+            assertThat(batcher.queued()).isEqualTo(2);
+            release.countDown();
+            assertThat(running.get(10, TimeUnit.SECONDS).probabilities()).hasDimensions(1, 1);
+            assertThat(queued.get(10, TimeUnit.SECONDS).probabilities()).hasDimensions(2, 1);
+        }
+    }
+
+    @Test
+    void closeFinishesQueuedWorkThenRefusesMore() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        InferenceBatcher batcher = new InferenceBatcher("test-inference", 2, Duration.ZERO, 100, texts -> {
+            await(release);
+            return echoLengths(texts);
+        }, s -> { });
+        List<CompletableFuture<InferenceBatcher.Result>> results = new ArrayList<>();
+        for (int r = 0; r < 5; r++) {
+            results.add(batcher.submit(List.of(text(r + 1))));
+        }
+        Thread closer = new Thread(batcher::close);
+        closer.start();
+        while (closer.getState() != Thread.State.TIMED_WAITING && closer.isAlive()) {
+            Thread.onSpinWait();
+        }
+        assertThatThrownBy(() -> batcher.submit(List.of(text(1)))).isInstanceOf(BatcherClosedException.class);
+        release.countDown();
+        closer.join(10_000);
+        for (int r = 0; r < 5; r++) {
+            assertThat(results.get(r).get(1, TimeUnit.SECONDS).probabilities()[0][0]).isEqualTo(r + 1);
+        }
+    }
+
+    @Test
+    void aFailingPassFailsOnlyItsOwnRequests() throws Exception {
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 1, Duration.ZERO, 100, texts -> {
+            if (texts.get(0).length() == 13) {
+                throw new IllegalStateException("boom");
+            }
+            return echoLengths(texts);
+        }, s -> { })) {
+            CompletableFuture<InferenceBatcher.Result> bad = batcher.submit(List.of(text(13)));
+            CompletableFuture<InferenceBatcher.Result> good = batcher.submit(List.of(text(4)));
+            assertThatThrownBy(() -> bad.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .hasRootCauseMessage("boom");
+            assertThat(good.get(10, TimeUnit.SECONDS).probabilities()[0][0]).isEqualTo(4);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
