@@ -39,6 +39,9 @@ public final class ModelFiles {
         if (config.labels().size() < 2) {
             throw new IOException(dir.resolve(CONFIG) + ": no id2label: this is an encoder, not a classifier");
         }
+        if (maxTokens > config.maxPositionEmbeddings()) {
+            throw new IOException(dir + ": max tokens " + maxTokens + " exceeds the model's " + config.maxPositionEmbeddings() + " positions");
+        }
         SequenceClassifier model = new SequenceClassifier(config, config.labels(), new Random(0));
         try {
             model.loadStateDict(SafeTensors.read(dir.resolve(WEIGHTS)));

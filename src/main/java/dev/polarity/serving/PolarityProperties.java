@@ -30,6 +30,9 @@ public record PolarityProperties(
         // A request is queued whole or refused whole, so the largest one must fit in an empty queue.
         require(batcher.queueCapacity() >= maxBatchTexts, "polarity.batcher.queue-capacity (" + batcher.queueCapacity()
                 + ") must be at least polarity.max-batch-texts (" + maxBatchTexts + ")");
+        // The warm-up pass queues one full batch.
+        require(batcher.queueCapacity() >= batcher.maxBatchSize(), "polarity.batcher.queue-capacity (" + batcher.queueCapacity()
+                + ") must be at least polarity.batcher.max-batch-size (" + batcher.maxBatchSize() + ")");
     }
 
     /**

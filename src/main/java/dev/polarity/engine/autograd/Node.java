@@ -106,7 +106,9 @@ public final class Node {
         return fn.apply(gradOutput);
     }
 
+    /** Frees what backward needed, and the links to the inputs, so a root kept after backward pins no activations. */
     void release() {
+        java.util.Arrays.fill(inputs, null);
         fn = null;
         saved = null;
         savedVersions = null;

@@ -9,7 +9,10 @@ import java.util.List;
 public final class GradClip {
     private GradClip() {}
 
-    /** Scales all gradients so their joint norm is at most {@code maxNorm}; returns the norm before clipping. */
+    /**
+     * Scales all gradients so their joint norm is at most {@code maxNorm}; returns the norm before
+     * clipping. {@code maxNorm <= 0} disables clipping (it would otherwise zero every gradient).
+     */
     public static float clipGradNorm(List<Parameter> params, float maxNorm) {
         double sq = 0;
         for (Parameter p : params) {
@@ -22,7 +25,7 @@ public final class GradClip {
             }
         }
         float norm = (float) Math.sqrt(sq);
-        if (norm > maxNorm && norm > 0f) {
+        if (maxNorm > 0f && norm > maxNorm) {
             float scale = maxNorm / (norm + 1e-6f);
             try (GradMode.Scope ignored = GradMode.noGrad()) {
                 for (Parameter p : params) {

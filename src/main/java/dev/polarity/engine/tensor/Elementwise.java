@@ -162,6 +162,12 @@ final class Elementwise {
             throw new IllegalStateException(op + " on a tensor of shape " + t.shape
                     + " that requires grad while grad mode is on: in-place ops are not recorded; use the out-of-place op or run it inside noGrad()");
         }
+        for (int i = 0; i < t.dim(); i++) {
+            if (t.strides[i] == 0 && t.shape.dim(i) > 1) {
+                throw new IllegalStateException(op + ": cannot write in place through an expanded view of shape " + t.shape
+                        + " (several elements share one memory location)");
+            }
+        }
         if (t.isInference() && !GradMode.isInferenceMode()) {
             throw new IllegalStateException(op + ": an inference tensor of shape " + t.shape + " cannot be modified outside inferenceMode()");
         }

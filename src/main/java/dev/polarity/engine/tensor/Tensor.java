@@ -22,11 +22,16 @@ public class Tensor {
     private Node gradFn;
 
     Tensor(Storage storage, int offset, Shape shape, int[] strides) {
+        this(storage, offset, shape, strides, false);
+    }
+
+    /** {@code inferenceBase}: a view or detach of an inference tensor is one too, whatever the current mode. */
+    Tensor(Storage storage, int offset, Shape shape, int[] strides, boolean inferenceBase) {
         this.storage = storage;
         this.offset = offset;
         this.shape = shape;
         this.strides = strides;
-        this.inference = GradMode.isInferenceMode();
+        this.inference = inferenceBase || GradMode.isInferenceMode();
     }
 
     /** A fresh contiguous tensor that owns {@code data}. */
@@ -221,7 +226,7 @@ public class Tensor {
 
     /** Same storage, no history, never requires grad. */
     public Tensor detach() {
-        return new Tensor(storage, offset, shape, strides);
+        return new Tensor(storage, offset, shape, strides, inference);
     }
 
     // ---------------------------------------------------------------- element access

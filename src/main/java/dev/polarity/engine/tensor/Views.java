@@ -7,7 +7,7 @@ final class Views {
     private Views() {}
 
     private static Tensor viewOf(Tensor t, int offset, Shape shape, int[] strides) {
-        return new Tensor(t.storage, offset, shape, strides);
+        return new Tensor(t.storage, offset, shape, strides, t.isInference());
     }
 
     static Tensor contiguous(Tensor t) {
@@ -168,9 +168,6 @@ final class Views {
             if (have != 1 && have != target.dim(i + lead)) {
                 throw new IllegalArgumentException("expand: shape " + t.shape + " cannot be expanded to " + target);
             }
-        }
-        if (target.equals(t.shape)) {
-            return t;
         }
         Tensor out = viewOf(t, t.offset, target, Strided.broadcastStrides(t, target));
         return Node.record("expand", out, new Tensor[] {t}, new Tensor[0], g -> new Tensor[] {g.sumTo(t.shape)});
