@@ -36,7 +36,7 @@ class MatmulBench {
     }
 
     private static String vectorSpecies() {
-        return Gemm.best().getClass().getSimpleName() + " " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+        return Gemm.best().getClass().getSimpleName() + " (at most 256-bit vectors; this machine prefers " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() + ")";
     }
 
     private static double gflops(Gemm.Kernel kernel, int threads, int[] shape, boolean transB) {
