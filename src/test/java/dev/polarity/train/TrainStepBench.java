@@ -4,7 +4,6 @@ import dev.polarity.engine.optim.AdamW;
 import dev.polarity.engine.tensor.Functional;
 import dev.polarity.engine.tensor.Tensor;
 import dev.polarity.model.Batch;
-import dev.polarity.model.BertConfig;
 import dev.polarity.model.SequenceClassifier;
 import dev.polarity.model.TestAssets;
 import dev.polarity.model.TextEncoder;
@@ -20,9 +19,9 @@ class TrainStepBench {
     @Test
     void trainingStepPhases() throws Exception {
         List<Example> train = TsvReader.read(TestAssets.sst2("train.tsv")).examples();
-        BertConfig config = TestAssets.baseEncoder().config();
-        SequenceClassifier model = new SequenceClassifier(config, Trainer.LABELS, new Random(1));
-        model.loadEncoder(TestAssets.baseEncoder().stateDict());
+        var base = TestAssets.baseEncoder();
+        SequenceClassifier model = new SequenceClassifier(base.config(), Trainer.LABELS, new Random(1));
+        model.loadEncoder(base.stateDict());
         model.namedParameters().get("bert.embeddings.word_embeddings.weight").requiresGrad(false);
         List<dev.polarity.engine.nn.Parameter> params = model.parameters().stream().filter(p -> p.requiresGrad()).toList();
         AdamW opt = new AdamW(params, 1e-5f, 0.01f);
