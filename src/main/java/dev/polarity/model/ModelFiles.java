@@ -49,8 +49,13 @@ public final class ModelFiles {
             throw new IOException(dir.resolve(WEIGHTS) + ": " + e.getMessage(), e);
         }
         model.eval();
-        return new Loaded(dir.toAbsolutePath().normalize().getFileName().toString(), model,
-                new TextEncoder(dir.resolve(TOKENIZER), maxTokens));
+        return new Loaded(name(dir), model, new TextEncoder(dir.resolve(TOKENIZER), maxTokens));
+    }
+
+    /** The model's name: its folder's. */
+    public static String name(Path dir) {
+        Path folder = dir.toAbsolutePath().normalize().getFileName();
+        return folder == null ? "" : folder.toString();
     }
 
     /** Writes config (with labels), a copy of the tokenizer and the weights in {@code dtype}. */

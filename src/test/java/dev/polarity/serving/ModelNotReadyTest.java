@@ -12,11 +12,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A model that cannot load: the process stays alive (liveness UP) but takes no traffic (readiness
- * DOWN) and /predict answers 503 with Retry-After.
+ * DOWN), /predict answers 503 with Retry-After, and /actuator/info says the model failed.
  */
 @SpringBootTest(classes = PolarityServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "polarity.model-path=target/no-such-model")
@@ -47,6 +48,15 @@ class ModelNotReadyTest {
         assertThat(JSON.readTree(readiness.body()).get("status").stringValue()).isEqualTo("DOWN");
         HttpResponse<String> liveness = send(HttpRequest.newBuilder(uri("/actuator/health/liveness")));
         assertThat(liveness.statusCode()).isEqualTo(200);
+
+        // Info still answers, naming the model it could not load and no labels or evaluation.
+        HttpResponse<String> info = send(HttpRequest.newBuilder(uri("/actuator/info")));
+        assertThat(info.statusCode()).isEqualTo(200);
+        JsonNode about = JSON.readTree(info.body()).get("model");
+        assertThat(about.get("name").stringValue()).isEqualTo("no-such-model");
+        assertThat(about.get("state").stringValue()).isEqualTo("failed");
+        assertThat(about.get("labels").isEmpty()).isTrue();
+        assertThat(about.has("eval")).isFalse();
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {

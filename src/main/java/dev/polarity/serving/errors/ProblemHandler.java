@@ -15,6 +15,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
@@ -73,6 +74,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
+        // The body cap fails a read inside the JSON parser; should a parser wrap that, it is still a 413.
+        for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof PayloadTooLargeException tooLarge && request instanceof ServletWebRequest web) {
+                ResponseEntity<ProblemDetail> answer = tooLarge(tooLarge, web.getRequest());
+                return new ResponseEntity<>(answer.getBody(), answer.getHeaders(), answer.getStatusCode());
+            }
+        }
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                 "The body is missing or is not valid JSON.");
         body.setTitle("Invalid request");

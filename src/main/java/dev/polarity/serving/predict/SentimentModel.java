@@ -79,6 +79,12 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
         return l == null ? "" : l.name();
     }
 
+    /** The served model's labels in output order; empty until it has loaded. */
+    List<String> labels() {
+        ModelFiles.Loaded l = loaded;
+        return l == null ? List.of() : l.model().labels();
+    }
+
     /** Waits until loading has succeeded or failed (tests and benchmarks). */
     public State awaitSettled(Duration timeout) throws InterruptedException {
         settled.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
