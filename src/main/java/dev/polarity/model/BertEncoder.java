@@ -1,5 +1,6 @@
 package dev.polarity.model;
 
+import dev.polarity.engine.autograd.GradMode;
 import dev.polarity.engine.nn.Module;
 import dev.polarity.engine.nn.ModuleList;
 import dev.polarity.engine.tensor.Tensor;
@@ -12,9 +13,13 @@ public final class BertEncoder extends Module {
     private final BertConfig config;
     private final BertEmbeddings embeddings;
     private final ModuleList<BertLayer> layers;
+    private final FastEncoder fast;
+    /** -Dpolarity.fastpath=false keeps inference on the module path (to compare or debug). */
+    private static final boolean FAST_PATH = !"false".equals(System.getProperty("polarity.fastpath"));
 
     public BertEncoder(BertConfig config, Random rng) {
         this.config = config;
+        this.fast = new FastEncoder(this, config);
         embeddings = registerModule("embeddings", new BertEmbeddings(config, rng));
         List<BertLayer> list = new ArrayList<>();
         for (int i = 0; i < config.numHiddenLayers(); i++) {
@@ -28,14 +33,38 @@ public final class BertEncoder extends Module {
         return config;
     }
 
-    /** Last hidden states [batch, length, hidden]; padded positions are computed but never attended to. */
+    /**
+     * Last hidden states [batch, length, hidden]. In eval() with grad off this runs the
+     * {@link FastEncoder} (padded positions are then zero); otherwise the modules, which compute
+     * padded positions too but never attend to them.
+     */
     public Tensor forward(Batch batch) {
+        if (FAST_PATH && !GradMode.isGradEnabled() && !anyTraining(this)) {
+            return fast.forward(batch);
+        }
+        return forwardModules(batch);
+    }
+
+    /** The module path, whatever the modes: what training runs, and the reference for the fast path. */
+    Tensor forwardModules(Batch batch) {
         Tensor x = embeddings.forward(batch);
         Tensor mask = additiveMask(batch);
         for (BertLayer layer : layers.items()) {
             x = layer.forward(x, mask);
         }
         return x;
+    }
+
+    private static boolean anyTraining(Module m) {
+        if (m.isTraining()) {
+            return true;
+        }
+        for (Module child : m.children().values()) {
+            if (anyTraining(child)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** [batch, 1, 1, length]: 0 where a key is a real token, -1e9 where it is padding. */

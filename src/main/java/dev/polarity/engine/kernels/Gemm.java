@@ -14,6 +14,14 @@ public final class Gemm {
                   float[] c, int cOff, int ldc);
     }
 
+    /**
+     * Work on a block of C right after the kernel wrote it, while it is still in cache (a bias,
+     * an activation). Called once per block, from the thread that computed it.
+     */
+    public interface Epilogue {
+        void apply(int row0, int rows, int col0, int cols);
+    }
+
     private static final Kernel SCALAR = new ScalarGemm();
     private static final Kernel VECTOR = VectorSupport.load("dev.polarity.engine.kernels.VectorGemm", Kernel.class);
 
@@ -36,10 +44,19 @@ public final class Gemm {
     /** Runs {@code kernel} split over the pool; work below about a million multiply-adds stays on one thread. */
     public static void run(Kernel kernel, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            boolean transB, float[] c, int cOff, int ldc) {
+        run(kernel, m, n, k, a, aOff, lda, b, bOff, ldb, transB, c, cOff, ldc, null);
+    }
+
+    /** As above, then {@code after} on each block of C (may be null). */
+    public static void run(Kernel kernel, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           boolean transB, float[] c, int cOff, int ldc, Epilogue after) {
         int threads = Parallel.threads();
         long work = (long) m * n * k;
         if (threads == 1 || work < (1 << 20)) {
             kernel.gemm(m, n, k, a, aOff, lda, b, bOff, ldb, transB, c, cOff, ldc);
+            if (after != null) {
+                after.apply(0, m, 0, n);
+            }
             return;
         }
         // Each task re-reads the operand it does not split, so split the larger one: rows when A has
@@ -50,15 +67,22 @@ public final class Gemm {
                 int r0 = (int) ((long) m * t / tasks);
                 int r1 = (int) ((long) m * (t + 1) / tasks);
                 kernel.gemm(r1 - r0, n, k, a, aOff + r0 * lda, lda, b, bOff, ldb, transB, c, cOff + r0 * ldc, ldc);
+                if (after != null) {
+                    after.apply(r0, r1 - r0, 0, n);
+                }
             });
         } else {
             // Few rows (a small batch): split the columns, in multiples of 16 so vector tiles stay whole.
-            int tasks = Math.max(1, Math.min(threads * 2, n / 16));
+            // One task per thread: a few rows of A are packed by each task (see VectorGemm.skinnyNT), once per thread is enough.
+            int tasks = Math.max(1, Math.min(threads, n / 16));
             Parallel.forEach(tasks, t -> {
                 int c0 = (int) ((long) n * t / tasks) & ~15;
                 int c1 = t == tasks - 1 ? n : (int) ((long) n * (t + 1) / tasks) & ~15;
                 int bStart = transB ? bOff + c0 * ldb : bOff + c0;
                 kernel.gemm(m, c1 - c0, k, a, aOff, lda, b, bStart, ldb, transB, c, cOff + c0, ldc);
+                if (after != null) {
+                    after.apply(0, m, c0, c1 - c0);
+                }
             });
         }
     }

@@ -1,17 +1,27 @@
 package dev.polarity.engine.kernels;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 /**
- * The engine's own pool for data-parallel kernels, sized to the cores (or -Dpolarity.threads).
+ * The engine's own workers for data-parallel kernels, sized to the cores (or -Dpolarity.threads).
  * Kept apart from the common pool so a server's other work never competes inside a kernel.
+ *
+ * <p>A forward pass at batch 1 is a chain of short kernels (0.1 to 0.5 ms each), so what costs is
+ * handing work over, not the work: a parked thread takes tens of microseconds to wake, which is
+ * the whole gain of a second core on such a kernel. So the caller runs tasks itself next to
+ * {@code threads - 1} workers that spin for a short while after each job before they park, and
+ * tasks are claimed from a shared counter (no queues, no allocation beyond one small job).
+ * One job runs at a time; a caller that finds the workers busy runs its tasks alone.
  */
 public final class Parallel {
+    /** How long an idle worker spins before it parks: covers the gaps between kernels of one pass. */
+    private static final long SPIN_NANOS = 200_000;
+
     private static volatile int threads = Integer.getInteger("polarity.threads", Runtime.getRuntime().availableProcessors());
-    private static volatile ForkJoinPool pool;
+    private static volatile Pool pool;
 
     private Parallel() {}
 
@@ -19,30 +29,25 @@ public final class Parallel {
         return threads;
     }
 
-    /** Changes the pool size for later calls (benchmarks compare 1 and 2 threads). */
+    /** Changes the worker count for later calls (benchmarks compare 1 and 2 threads). */
     public static synchronized void setThreads(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + n);
         }
         threads = n;
-        ForkJoinPool old = pool;
+        Pool old = pool;
         pool = null;
         if (old != null) {
-            old.shutdown();
+            old.stop();
         }
     }
 
-    private static ForkJoinPool pool() {
-        ForkJoinPool p = pool;
+    private static Pool pool() {
+        Pool p = pool;
         if (p == null) {
             synchronized (Parallel.class) {
                 if (pool == null) {
-                    pool = new ForkJoinPool(threads, fjp -> {
-                        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(fjp);
-                        t.setName("polarity-kernel-" + t.getPoolIndex());
-                        t.setDaemon(true);
-                        return t;
-                    }, null, false);
+                    pool = new Pool(threads - 1);
                 }
                 p = pool;
             }
@@ -50,36 +55,136 @@ public final class Parallel {
         return p;
     }
 
-    /** Runs {@code body(i)} for i in [0, n), in parallel when there is more than one task and thread. */
+    /**
+     * Runs {@code body(i)} for i in [0, n), in parallel when there is more than one task and thread.
+     * The first exception thrown by a task is rethrown here once every task has finished.
+     */
     public static void forEach(int n, IntConsumer body) {
-        if (n <= 1 || threads == 1 || Thread.currentThread() instanceof ForkJoinWorkerThread) {
+        if (n <= 1 || threads == 1 || Thread.currentThread() instanceof Worker || !pool().tryRun(n, body)) {
             for (int i = 0; i < n; i++) {
                 body.accept(i);
             }
-            return;
         }
-        pool().invoke(new Range(0, n, body));
     }
 
-    private static final class Range extends RecursiveAction {
-        private final int from;
-        private final int to;
-        private final IntConsumer body;
+    /** One call of forEach: tasks are claimed by index until none are left. */
+    private static final class Job {
+        final int n;
+        final IntConsumer body;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        volatile Throwable error;
 
-        Range(int from, int to, IntConsumer body) {
-            this.from = from;
-            this.to = to;
+        Job(int n, IntConsumer body) {
+            this.n = n;
             this.body = body;
         }
 
-        @Override
-        protected void compute() {
-            if (to - from == 1) {
-                body.accept(from);
-                return;
+        void work() {
+            for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                try {
+                    body.accept(i);
+                } catch (Throwable t) {
+                    if (error == null) {
+                        error = t;
+                    }
+                } finally {
+                    done.incrementAndGet();
+                }
             }
-            int mid = (from + to) >>> 1;
-            invokeAll(new Range(from, mid, body), new Range(mid, to, body));
+        }
+    }
+
+    private static final class Pool {
+        private final ReentrantLock busy = new ReentrantLock();
+        private final Worker[] workers;
+        private volatile Job job;
+        private volatile long generation;
+        private volatile boolean stopped;
+
+        Pool(int size) {
+            workers = new Worker[size];
+            for (int i = 0; i < size; i++) {
+                workers[i] = new Worker(this, i);
+                workers[i].start();
+            }
+        }
+
+        boolean tryRun(int n, IntConsumer body) {
+            if (workers.length == 0 || !busy.tryLock()) {
+                return false;
+            }
+            try {
+                Job j = new Job(n, body);
+                job = j;
+                generation++; // only ever written under the lock
+                for (Worker w : workers) {
+                    if (w.parked) {
+                        LockSupport.unpark(w);
+                    }
+                }
+                j.work();
+                while (j.done.get() < n) {
+                    Thread.onSpinWait();
+                }
+                job = null;
+                Throwable t = j.error;
+                if (t instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (t instanceof Error e) {
+                    throw e;
+                }
+                return true;
+            } finally {
+                busy.unlock();
+            }
+        }
+
+        void stop() {
+            stopped = true;
+            for (Worker w : workers) {
+                LockSupport.unpark(w);
+            }
+        }
+    }
+
+    private static final class Worker extends Thread {
+        private final Pool pool;
+        volatile boolean parked;
+
+        Worker(Pool pool, int index) {
+            super("polarity-kernel-" + index);
+            this.pool = pool;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            long seen = pool.generation;
+            while (!pool.stopped) {
+                long g = pool.generation;
+                if (g != seen) {
+                    seen = g;
+                    Job j = pool.job;
+                    if (j != null) {
+                        j.work();
+                    }
+                    continue;
+                }
+                long spinUntil = System.nanoTime() + SPIN_NANOS;
+                while (pool.generation == seen && !pool.stopped && System.nanoTime() < spinUntil) {
+                    Thread.onSpinWait();
+                }
+                if (pool.generation == seen && !pool.stopped) {
+                    // Publish "parked" before the last look, so a job posted in between either is seen here or unparks us.
+                    parked = true;
+                    if (pool.generation == seen && !pool.stopped) {
+                        LockSupport.park(this);
+                    }
+                    parked = false;
+                }
+            }
         }
     }
 }

@@ -41,6 +41,8 @@ final class VectorGemm implements Gemm.Kernel {
             for (int i = 0; i < m; i++) {
                 Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
             }
+        } else if (transB && m <= SKINNY_ROWS && k >= 64) {
+            skinnyNT(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         } else if (transB) {
             gemmNT(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         } else {
@@ -138,6 +140,145 @@ final class VectorGemm implements Gemm.Kernel {
             s = FloatVector.broadcast(S, a[ai + p]).fma(FloatVector.fromArray(S, b, bi + p * ldb), s);
         }
         s.intoArray(c, ci);
+    }
+
+    /** Up to this many rows of A, {@link #skinnyNT} streams the weights instead of blocking them. */
+    static final int SKINNY_ROWS = 4 * L;
+    private static final ThreadLocal<float[]> PACKED_A = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * C = A * B^T for a few rows of A (one sentence at batch 1): B is a weight far larger than
+     * the caches, A a handful of activations. Blocked kernels read each B panel in a burst that
+     * the first row tile waits on, then reuse it from cache; here every weight is read exactly
+     * once, four rows of B at a time as steady sequential streams, and each is broadcast against
+     * all rows of A at once. A is packed transposed ([k x m] padded to whole vectors, zeros past
+     * m) so the rows of A are the vector lanes and no reduction across lanes is needed.
+     */
+    private static void skinnyNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                 float[] c, int cOff, int ldc) {
+        int vecs = (m + L - 1) / L;
+        int mp = vecs * L;
+        float[] at = PACKED_A.get(); // [k x mp] packed A, then a [4 x mp] tile of C^T
+        if (at.length < (k + 4) * mp) {
+            at = new float[(k + 4) * mp];
+            PACKED_A.set(at);
+        }
+        int tileOff = k * mp;
+        for (int p = 0; p < k; p++) {
+            int o = p * mp;
+            for (int i = 0; i < m; i++) {
+                at[o + i] = a[aOff + i * lda + p];
+            }
+            for (int i = m; i < mp; i++) {
+                at[o + i] = 0f;
+            }
+        }
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            int bj = bOff + j * ldb;
+            switch (vecs) {
+                case 1 -> skinny4x1(k, at, b, bj, ldb, at, tileOff);
+                case 2 -> skinny4x2(k, at, b, bj, ldb, at, tileOff);
+                case 3 -> skinny4x3(k, at, b, bj, ldb, at, tileOff);
+                default -> skinny4x4(k, at, b, bj, ldb, at, tileOff);
+            }
+            for (int r = 0; r < 4; r++) {
+                for (int i = 0; i < m; i++) {
+                    c[cOff + i * ldc + j + r] = at[tileOff + r * mp + i];
+                }
+            }
+        }
+        for (; j < n; j++) { // the last n % 4 rows of B, one at a time
+            for (int i = 0; i < m; i++) {
+                c[cOff + i * ldc + j] = dot(k, a, aOff + i * lda, b, bOff + j * ldb);
+            }
+        }
+    }
+
+    private static void skinny4x1(int k, float[] at, float[] b, int bj, int ldb, float[] tile, int t) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        int b1 = bj + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+        for (int p = 0; p < k; p++) {
+            FloatVector x0 = FloatVector.fromArray(S, at, p * L);
+            s0 = x0.fma(FloatVector.broadcast(S, b[bj + p]), s0);
+            s1 = x0.fma(FloatVector.broadcast(S, b[b1 + p]), s1);
+            s2 = x0.fma(FloatVector.broadcast(S, b[b2 + p]), s2);
+            s3 = x0.fma(FloatVector.broadcast(S, b[b3 + p]), s3);
+        }
+        s0.intoArray(tile, t); s1.intoArray(tile, t + L); s2.intoArray(tile, t + 2 * L); s3.intoArray(tile, t + 3 * L);
+    }
+
+    private static void skinny4x2(int k, float[] at, float[] b, int bj, int ldb, float[] tile, int t) {
+        FloatVector s00 = FloatVector.zero(S), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+        int b1 = bj + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+        int mp = 2 * L;
+        for (int p = 0; p < k; p++) {
+            FloatVector x0 = FloatVector.fromArray(S, at, p * mp);
+            FloatVector x1 = FloatVector.fromArray(S, at, p * mp + L);
+            FloatVector w = FloatVector.broadcast(S, b[bj + p]);
+            s00 = x0.fma(w, s00); s01 = x1.fma(w, s01);
+            w = FloatVector.broadcast(S, b[b1 + p]);
+            s10 = x0.fma(w, s10); s11 = x1.fma(w, s11);
+            w = FloatVector.broadcast(S, b[b2 + p]);
+            s20 = x0.fma(w, s20); s21 = x1.fma(w, s21);
+            w = FloatVector.broadcast(S, b[b3 + p]);
+            s30 = x0.fma(w, s30); s31 = x1.fma(w, s31);
+        }
+        s00.intoArray(tile, t); s01.intoArray(tile, t + L);
+        s10.intoArray(tile, t + mp); s11.intoArray(tile, t + mp + L);
+        s20.intoArray(tile, t + 2 * mp); s21.intoArray(tile, t + 2 * mp + L);
+        s30.intoArray(tile, t + 3 * mp); s31.intoArray(tile, t + 3 * mp + L);
+    }
+
+    private static void skinny4x3(int k, float[] at, float[] b, int bj, int ldb, float[] tile, int t) {
+        FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
+        FloatVector s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
+        int b1 = bj + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+        int mp = 3 * L;
+        for (int p = 0; p < k; p++) {
+            int xp = p * mp;
+            FloatVector x0 = FloatVector.fromArray(S, at, xp);
+            FloatVector x1 = FloatVector.fromArray(S, at, xp + L);
+            FloatVector x2 = FloatVector.fromArray(S, at, xp + 2 * L);
+            FloatVector w = FloatVector.broadcast(S, b[bj + p]);
+            s00 = x0.fma(w, s00); s01 = x1.fma(w, s01); s02 = x2.fma(w, s02);
+            w = FloatVector.broadcast(S, b[b1 + p]);
+            s10 = x0.fma(w, s10); s11 = x1.fma(w, s11); s12 = x2.fma(w, s12);
+            w = FloatVector.broadcast(S, b[b2 + p]);
+            s20 = x0.fma(w, s20); s21 = x1.fma(w, s21); s22 = x2.fma(w, s22);
+            w = FloatVector.broadcast(S, b[b3 + p]);
+            s30 = x0.fma(w, s30); s31 = x1.fma(w, s31); s32 = x2.fma(w, s32);
+        }
+        s00.intoArray(tile, t); s01.intoArray(tile, t + L); s02.intoArray(tile, t + 2 * L);
+        s10.intoArray(tile, t + mp); s11.intoArray(tile, t + mp + L); s12.intoArray(tile, t + mp + 2 * L);
+        s20.intoArray(tile, t + 2 * mp); s21.intoArray(tile, t + 2 * mp + L); s22.intoArray(tile, t + 2 * mp + 2 * L);
+        s30.intoArray(tile, t + 3 * mp); s31.intoArray(tile, t + 3 * mp + L); s32.intoArray(tile, t + 3 * mp + 2 * L);
+    }
+
+    private static void skinny4x4(int k, float[] at, float[] b, int bj, int ldb, float[] tile, int t) {
+        FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+        FloatVector s20 = s00, s21 = s00, s22 = s00, s23 = s00, s30 = s00, s31 = s00, s32 = s00, s33 = s00;
+        int b1 = bj + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+        int mp = 4 * L;
+        for (int p = 0; p < k; p++) {
+            int xp = p * mp;
+            FloatVector x0 = FloatVector.fromArray(S, at, xp);
+            FloatVector x1 = FloatVector.fromArray(S, at, xp + L);
+            FloatVector x2 = FloatVector.fromArray(S, at, xp + 2 * L);
+            FloatVector x3 = FloatVector.fromArray(S, at, xp + 3 * L);
+            FloatVector w = FloatVector.broadcast(S, b[bj + p]);
+            s00 = x0.fma(w, s00); s01 = x1.fma(w, s01); s02 = x2.fma(w, s02); s03 = x3.fma(w, s03);
+            w = FloatVector.broadcast(S, b[b1 + p]);
+            s10 = x0.fma(w, s10); s11 = x1.fma(w, s11); s12 = x2.fma(w, s12); s13 = x3.fma(w, s13);
+            w = FloatVector.broadcast(S, b[b2 + p]);
+            s20 = x0.fma(w, s20); s21 = x1.fma(w, s21); s22 = x2.fma(w, s22); s23 = x3.fma(w, s23);
+            w = FloatVector.broadcast(S, b[b3 + p]);
+            s30 = x0.fma(w, s30); s31 = x1.fma(w, s31); s32 = x2.fma(w, s32); s33 = x3.fma(w, s33);
+        }
+        s00.intoArray(tile, t); s01.intoArray(tile, t + L); s02.intoArray(tile, t + 2 * L); s03.intoArray(tile, t + 3 * L);
+        s10.intoArray(tile, t + mp); s11.intoArray(tile, t + mp + L); s12.intoArray(tile, t + mp + 2 * L); s13.intoArray(tile, t + mp + 3 * L);
+        s20.intoArray(tile, t + 2 * mp); s21.intoArray(tile, t + 2 * mp + L); s22.intoArray(tile, t + 2 * mp + 2 * L); s23.intoArray(tile, t + 2 * mp + 3 * L);
+        s30.intoArray(tile, t + 3 * mp); s31.intoArray(tile, t + 3 * mp + L); s32.intoArray(tile, t + 3 * mp + 2 * L); s33.intoArray(tile, t + 3 * mp + 3 * L);
     }
 
     /** C = A * B^T: every entry is a dot product of two rows contiguous along k. */

@@ -59,6 +59,18 @@ public class Tensor {
         return wrap(data.clone(), Shape.of(shape));
     }
 
+    /**
+     * Wraps {@code data} without copying it: the tensor owns the array from then on, and the
+     * caller must not write to it (fast paths that build their output in a fresh array).
+     */
+    public static Tensor adopt(float[] data, int... shape) {
+        Shape s = Shape.of(shape);
+        if (data.length != s.numel()) {
+            throw new IllegalArgumentException("adopt: " + data.length + " values do not fill shape " + s);
+        }
+        return wrap(data, s);
+    }
+
     public static Tensor scalar(float value) {
         return wrap(new float[] {value}, Shape.of());
     }

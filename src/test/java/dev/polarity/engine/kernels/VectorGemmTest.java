@@ -23,7 +23,10 @@ class VectorGemmTest {
                 new int[] {1, 1, 1}, new int[] {0, 0, 0}, new int[] {0, 5, 3}, new int[] {5, 0, 3},
                 new int[] {5, 3, 0}, new int[] {7, 13, 29}, new int[] {33, 65, 17}, new int[] {4, 48, 16},
                 new int[] {4, 24, 8}, new int[] {5, 49, 257}, new int[] {3, 100, 300}, new int[] {1, 384, 384},
-                new int[] {70, 53, 513}, new int[] {130, 97, 31}, new int[] {32, 96, 1536}, new int[] {2, 2, 40}));
+                new int[] {70, 53, 513}, new int[] {130, 97, 31}, new int[] {32, 96, 1536}, new int[] {2, 2, 40},
+                // the skinny transB kernel (m <= 32, k >= 64): every vector count, n off the 4-row tile
+                new int[] {25, 1152, 384}, new int[] {9, 13, 64}, new int[] {17, 7, 100}, new int[] {32, 6, 65},
+                new int[] {24, 5, 70}, new int[] {8, 3, 64}));
         Random rnd = new Random(7);
         for (int i = 0; i < 40; i++) {
             shapes.add(new int[] {rnd.nextInt(40), rnd.nextInt(120), rnd.nextInt(80)});
@@ -58,7 +61,7 @@ class VectorGemmTest {
     void twoThreadsMatchOneThread() {
         int saved = Parallel.threads();
         // Shapes large enough to be split: by columns (few rows) and by rows (many rows).
-        int[][] shapes = {{32, 1536, 384}, {20, 517, 333}, {3, 700, 600}, {200, 100, 64}, {64, 37, 1000}};
+        int[][] shapes = {{32, 1536, 384}, {20, 517, 333}, {3, 700, 600}, {200, 100, 64}, {64, 37, 1000}, {25, 1536, 384}};
         try {
             Parallel.setThreads(2);
             for (Gemm.Kernel kernel : List.of(Gemm.scalar(), Gemm.best())) {

@@ -1,0 +1,291 @@
+package dev.polarity.model;
+
+import dev.polarity.engine.kernels.Gemm;
+import dev.polarity.engine.kernels.Parallel;
+import dev.polarity.engine.kernels.Rows;
+import dev.polarity.engine.nn.Parameter;
+import dev.polarity.engine.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link BertEncoder}'s forward pass when nothing will be differentiated (eval() and grad off),
+ * in the spirit of PyTorch's TransformerEncoderLayer "fast path". Same weights and same maths as
+ * the module path, but no autograd bookkeeping is needed, so it can:
+ * <ul>
+ *   <li>drop padding: the real tokens of the whole batch are packed into one [tokens x hidden]
+ *       matrix, so the projections and feed-forward never compute a padded row, and attention
+ *       runs per sentence over its own tokens (no mask, no wasted scores);</li>
+ *   <li>fuse: query, key and value are one GEMM over a [3 hidden x hidden] weight built once;
+ *       bias and GELU are applied to each block of a GEMM's output while it is in cache; bias,
+ *       residual and LayerNorm are one pass;</li>
+ *   <li>reuse buffers: activations live in per-thread scratch arrays that grow to the largest
+ *       batch seen, so a forward pass allocates little beyond its output.</li>
+ * </ul>
+ * Padded positions of the output are zero (the module path computes values there that nothing
+ * reads: pooling and attention both ignore them).
+ */
+final class FastEncoder {
+    private final BertEncoder encoder;
+    private final BertConfig c;
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    private volatile Weights weights;
+
+    FastEncoder(BertEncoder encoder, BertConfig config) {
+        this.encoder = encoder;
+        this.c = config;
+    }
+
+    Tensor forward(Batch b) {
+        int h = c.hiddenSize();
+        int tokens = b.totalRealTokens();
+        Weights w = weights();
+        Scratch s = scratch.get();
+        s.ensure(tokens, h, c.intermediateSize());
+        int[] starts = new int[b.size() + 1]; // packed row where each sentence starts
+        embed(b, w, s.x, starts);
+        for (Layer layer : w.layers) {
+            layer(layer, s, tokens, starts);
+        }
+        float[] out = new float[b.size() * b.length() * h];
+        for (int r = 0, t = 0; r < b.size(); r++) {
+            for (int i = 0; i < b.length(); i++) {
+                if (b.mask()[r * b.length() + i] != 0) {
+                    System.arraycopy(s.x, t++ * h, out, (r * b.length() + i) * h, h);
+                }
+            }
+        }
+        return Tensor.adopt(out, b.size(), b.length(), h);
+    }
+
+    /** Word + position + token type for each real token, then LayerNorm, into rows of x. */
+    private void embed(Batch b, Weights w, float[] x, int[] starts) {
+        int h = c.hiddenSize();
+        if (b.length() > c.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("sequence length " + b.length() + " exceeds the model's "
+                    + c.maxPositionEmbeddings() + " positions");
+        }
+        int t = 0;
+        for (int r = 0; r < b.size(); r++) {
+            starts[r] = t;
+            for (int i = 0; i < b.length(); i++) {
+                int k = r * b.length() + i;
+                if (b.mask()[k] == 0) {
+                    continue;
+                }
+                int id = b.ids()[k];
+                int type = b.typeIds()[k];
+                if (id < 0 || id >= c.vocabSize() || type < 0 || type >= c.typeVocabSize()) {
+                    throw new IllegalArgumentException("token id " + id + " or type " + type + " out of range");
+                }
+                int wo = id * h;
+                int po = i * h;
+                int to = type * h;
+                int xo = t * h;
+                for (int j = 0; j < h; j++) {
+                    x[xo + j] = w.word[wo + j] + w.position[po + j] + w.type[to + j];
+                }
+                t++;
+            }
+        }
+        starts[b.size()] = t;
+        int tokens = t;
+        rowsParallel(tokens, (r0, n) -> Rows.best().layerNorm(x, r0 * h, null, null, 0, n, h, w.normGamma, w.normBeta,
+                w.eps, x, r0 * h));
+    }
+
+    private void layer(Layer l, Scratch s, int tokens, int[] starts) {
+        int h = c.hiddenSize();
+        int inter = c.intermediateSize();
+        Gemm.Kernel kernel = Gemm.best();
+        Rows rows = Rows.best();
+        // Query, key and value in one GEMM: qkv row t = [q | k | v] of token t.
+        Gemm.run(kernel, tokens, 3 * h, h, s.x, 0, h, l.qkv, 0, h, true, s.qkv, 0, 3 * h,
+                (r0, n, c0, cols) -> rows.biasActivation(s.qkv, r0 * 3 * h + c0, 3 * h, n, cols, l.qkvBias, c0, Rows.Activation.NONE));
+        attention(s, starts);
+        Gemm.run(kernel, tokens, h, h, s.ctx, 0, h, l.attnOut, 0, h, true, s.tmp, 0, h, null);
+        rowsParallel(tokens, (r0, n) -> rows.layerNorm(s.tmp, r0 * h, l.attnOutBias, s.x, r0 * h, n, h, l.norm1Gamma,
+                l.norm1Beta, l.eps, s.x, r0 * h));
+        Rows.Activation act = l.relu ? Rows.Activation.RELU : Rows.Activation.GELU;
+        Gemm.run(kernel, tokens, inter, h, s.x, 0, h, l.inter, 0, h, true, s.inter, 0, inter,
+                (r0, n, c0, cols) -> rows.biasActivation(s.inter, r0 * inter + c0, inter, n, cols, l.interBias, c0, act));
+        Gemm.run(kernel, tokens, h, inter, s.inter, 0, inter, l.out, 0, inter, true, s.tmp, 0, h, null);
+        rowsParallel(tokens, (r0, n) -> rows.layerNorm(s.tmp, r0 * h, l.outBias, s.x, r0 * h, n, h, l.norm2Gamma,
+                l.norm2Beta, l.eps, s.x, r0 * h));
+    }
+
+    /** Scaled dot-product attention per sentence and head, reading q, k and v where the QKV GEMM put them. */
+    private void attention(Scratch s, int[] starts) {
+        int h = c.hiddenSize();
+        int heads = c.numAttentionHeads();
+        int d = h / heads;
+        int sentences = starts.length - 1;
+        float scale = (float) (1.0 / Math.sqrt(d));
+        Gemm.Kernel kernel = Gemm.best();
+        Rows rows = Rows.best();
+        Parallel.forEach(sentences * heads, task -> {
+            int r = task / heads;
+            int head = task % heads;
+            int t0 = starts[r];
+            int len = starts[r + 1] - t0;
+            if (len == 0) {
+                return;
+            }
+            float[] scores = Scratch.scores(len * len);
+            int q = t0 * 3 * h + head * d;
+            // scores = Q K^T over this sentence's tokens; rows of q and k are 3h apart in qkv.
+            kernel.gemm(len, len, d, s.qkv, q, 3 * h, s.qkv, q + h, 3 * h, true, scores, 0, len);
+            rows.softmax(scores, 0, len, len, len, scale);
+            // context = P V, written into this head's columns of ctx.
+            kernel.gemm(len, d, len, scores, 0, len, s.qkv, q + 2 * h, 3 * h, false, s.ctx, t0 * h + head * d, h);
+        });
+    }
+
+    interface RowRange {
+        void run(int row0, int rows);
+    }
+
+    /** Splits row-wise work over the kernel pool when there are enough rows to be worth it. */
+    private static void rowsParallel(int rows, RowRange body) {
+        int tasks = Math.min(Parallel.threads() * 2, rows / 32);
+        if (tasks <= 1) {
+            body.run(0, rows);
+            return;
+        }
+        Parallel.forEach(tasks, t -> {
+            int r0 = (int) ((long) rows * t / tasks);
+            int r1 = (int) ((long) rows * (t + 1) / tasks);
+            body.run(r0, r1 - r0);
+        });
+    }
+
+    /** The weights in the layout the fast path wants, rebuilt when any parameter has changed. */
+    private Weights weights() {
+        Weights w = weights;
+        List<Parameter> params = encoder.parameters();
+        if (w == null || !w.current(params)) {
+            synchronized (this) {
+                w = weights;
+                if (w == null || !w.current(params)) {
+                    w = new Weights(encoder.namedParameters(), params, c);
+                    weights = w;
+                }
+            }
+        }
+        return w;
+    }
+
+    /** Per-thread activation buffers, grown to the largest batch this thread has run. */
+    private static final class Scratch {
+        private static final ThreadLocal<float[][]> SCORES = ThreadLocal.withInitial(() -> new float[1][0]);
+        float[] x = new float[0];
+        float[] qkv = new float[0];
+        float[] ctx = new float[0];
+        float[] tmp = new float[0];
+        float[] inter = new float[0];
+
+        void ensure(int tokens, int h, int intermediate) {
+            if (x.length < tokens * h) {
+                int rows = Math.max(tokens, x.length / Math.max(1, h) * 5 / 4); // grow by a quarter at least
+                x = new float[rows * h];
+                qkv = new float[rows * 3 * h];
+                ctx = new float[rows * h];
+                tmp = new float[rows * h];
+                inter = new float[rows * intermediate];
+            }
+        }
+
+        /** Attention scores of one sentence and head, per pool thread. */
+        static float[] scores(int size) {
+            float[][] holder = SCORES.get();
+            if (holder[0].length < size) {
+                holder[0] = new float[size];
+            }
+            return holder[0];
+        }
+    }
+
+    /** One layer's weights: PyTorch's [out, in] layout, read by the transB GEMM as they are. */
+    private record Layer(float[] qkv, float[] qkvBias, float[] attnOut, float[] attnOutBias, float[] norm1Gamma,
+                         float[] norm1Beta, float[] inter, float[] interBias, float[] out, float[] outBias,
+                         float[] norm2Gamma, float[] norm2Beta, float eps, boolean relu) {}
+
+    private static final class Weights {
+        final float[] word;
+        final float[] position;
+        final float[] type;
+        final float[] normGamma;
+        final float[] normBeta;
+        final float eps;
+        final List<Layer> layers = new ArrayList<>();
+        private final List<Parameter> params;
+        private final int[] versions;
+
+        Weights(Map<String, Parameter> named, List<Parameter> params, BertConfig c) {
+            this.params = params;
+            this.versions = new int[params.size()];
+            for (int i = 0; i < versions.length; i++) {
+                versions[i] = params.get(i).version();
+            }
+            eps = (float) c.layerNormEps();
+            word = flat(named, "embeddings.word_embeddings.weight");
+            position = flat(named, "embeddings.position_embeddings.weight");
+            type = flat(named, "embeddings.token_type_embeddings.weight");
+            normGamma = flat(named, "embeddings.LayerNorm.weight");
+            normBeta = flat(named, "embeddings.LayerNorm.bias");
+            boolean relu = "relu".equals(c.hiddenAct());
+            for (int i = 0; i < c.numHiddenLayers(); i++) {
+                String p = "encoder.layer." + i + ".";
+                layers.add(new Layer(
+                        concat(named, p + "attention.self.query.weight", p + "attention.self.key.weight", p + "attention.self.value.weight"),
+                        concat(named, p + "attention.self.query.bias", p + "attention.self.key.bias", p + "attention.self.value.bias"),
+                        flat(named, p + "attention.output.dense.weight"), flat(named, p + "attention.output.dense.bias"),
+                        flat(named, p + "attention.output.LayerNorm.weight"), flat(named, p + "attention.output.LayerNorm.bias"),
+                        flat(named, p + "intermediate.dense.weight"), flat(named, p + "intermediate.dense.bias"),
+                        flat(named, p + "output.dense.weight"), flat(named, p + "output.dense.bias"),
+                        flat(named, p + "output.LayerNorm.weight"), flat(named, p + "output.LayerNorm.bias"), eps, relu));
+            }
+        }
+
+        /** True while every parameter is the same tensor at the same version (an optimizer step or load bumps it). */
+        boolean current(List<Parameter> now) {
+            if (now.size() != params.size()) {
+                return false;
+            }
+            for (int i = 0; i < versions.length; i++) {
+                if (now.get(i) != params.get(i) || now.get(i).version() != versions[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The parameter's own array when it is one whole contiguous buffer, else a copy. */
+        private static float[] flat(Map<String, Parameter> named, String name) {
+            Parameter p = named.get(name);
+            if (p == null) {
+                throw new IllegalStateException("fast path: the encoder has no parameter " + name);
+            }
+            boolean whole = p.isContiguous() && p.storageOffset() == 0 && p.storage().capacity() == p.numel();
+            return whole ? p.data() : p.toArray();
+        }
+
+        private static float[] concat(Map<String, Parameter> named, String... names) {
+            List<float[]> parts = new ArrayList<>();
+            int n = 0;
+            for (String name : names) {
+                float[] f = flat(named, name);
+                parts.add(f);
+                n += f.length;
+            }
+            float[] out = new float[n];
+            int o = 0;
+            for (float[] f : parts) {
+                System.arraycopy(f, 0, out, o, f.length);
+                o += f.length;
+            }
+            return out;
+        }
+    }
+}
