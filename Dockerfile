@@ -1,0 +1,49 @@
+# Polarity sentiment service: the packaged jar and the shipped model on a JRE 21+ base image.
+#
+#   mvn -B -q -DskipTests package                       # makes target/polarity.jar first
+#   docker build -t polarity .                          # base: eclipse-temurin:21-jre
+#   docker build --build-arg BASE_IMAGE=polarity/jre-base:trixie-21 -t polarity .   # a local base
+#   docker run --rm -p 127.0.0.1:8080:8080 polarity
+#
+# Another model: mount its folder (config.json, tokenizer.json, model.safetensors) and point
+# POLARITY_MODEL_PATH at it:
+#   docker run --rm -p 127.0.0.1:8080:8080 -v "$PWD/models/my-model:/models/my-model:ro" \
+#              -e POLARITY_MODEL_PATH=/models/my-model polarity
+#
+# The root file system may be read-only (docker run --read-only --tmpfs /tmp): Tomcat and the
+# DJL tokenizer's native library only write under /tmp.
+ARG BASE_IMAGE=eclipse-temurin:21-jre
+FROM ${BASE_IMAGE}
+
+LABEL org.opencontainers.image.title="polarity" \
+      org.opencontainers.image.description="English sentiment service on its own Java tensor engine"
+
+# A fixed numeric user, so that Kubernetes' runAsNonRoot can check it. The application files stay
+# owned by root: the service reads them and never writes there.
+RUN groupadd --system --gid 10001 polarity \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin polarity
+
+WORKDIR /app
+# The model changes less often than the code: its layer comes first and stays cached.
+COPY models/polarity-sst2-minilm/ /app/models/polarity-sst2-minilm/
+COPY target/polarity.jar /app/polarity.jar
+
+# JDK_JAVA_OPTIONS is read by the java launcher: override it to tune memory without losing the
+# fixed flags of the ENTRYPOINT. The heap follows the container's memory limit.
+ENV POLARITY_MODEL_PATH=/app/models/polarity-sst2-minilm \
+    DJL_CACHE_DIR=/tmp/djl \
+    ENGINE_CACHE_DIR=/tmp/djl \
+    JDK_JAVA_OPTIONS="-XX:InitialRAMPercentage=25.0 -XX:MaxRAMPercentage=75.0"
+
+USER 10001:10001
+EXPOSE 8080
+
+# Readiness, not liveness: "healthy" means the model is loaded and warmed up. Plain bash, since the
+# base image may have neither curl nor wget.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=120s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${SERVER_PORT:-8080} && printf 'GET /actuator/health/readiness HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && read -r -t 2 status <&3 && [[ $status == 'HTTP/1.'?' 200'* ]]"]
+
+# The JVM is PID 1 and gets SIGTERM itself: Spring finishes in-flight requests, then the inference
+# thread drains its queue (server.shutdown=graceful, up to 30 s: give `docker stop -t` more).
+ENTRYPOINT ["java", "--add-modules=jdk.incubator.vector", "-XX:+ExitOnOutOfMemoryError", \
+            "-Djava.io.tmpdir=/tmp", "-jar", "/app/polarity.jar"]
