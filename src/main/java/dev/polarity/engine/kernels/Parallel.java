@@ -2,7 +2,8 @@ package dev.polarity.engine.kernels;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
 /**
@@ -67,13 +68,18 @@ public final class Parallel {
         }
     }
 
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T rethrow(Throwable t) throws T {
+        throw (T) t;
+    }
+
     /** One call of forEach: tasks are claimed by index until none are left. */
     private static final class Job {
         final int n;
         final IntConsumer body;
         final AtomicInteger next = new AtomicInteger();
         final AtomicInteger done = new AtomicInteger();
-        volatile Throwable error;
+        final AtomicReference<Throwable> error = new AtomicReference<>();
 
         Job(int n, IntConsumer body) {
             this.n = n;
@@ -85,9 +91,7 @@ public final class Parallel {
                 try {
                     body.accept(i);
                 } catch (Throwable t) {
-                    if (error == null) {
-                        error = t;
-                    }
+                    error.compareAndSet(null, t); // the first one wins
                 } finally {
                     done.incrementAndGet();
                 }
@@ -96,7 +100,8 @@ public final class Parallel {
     }
 
     private static final class Pool {
-        private final ReentrantLock busy = new ReentrantLock();
+        // Not a ReentrantLock: a task that calls forEach from the caller's thread must find the pool busy too.
+        private final AtomicBoolean busy = new AtomicBoolean();
         private final Worker[] workers;
         private volatile Job job;
         private volatile long generation;
@@ -111,13 +116,13 @@ public final class Parallel {
         }
 
         boolean tryRun(int n, IntConsumer body) {
-            if (workers.length == 0 || !busy.tryLock()) {
+            if (workers.length == 0 || !busy.compareAndSet(false, true)) {
                 return false;
             }
             try {
                 Job j = new Job(n, body);
                 job = j;
-                generation++; // only ever written under the lock
+                generation++; // only ever written while holding busy
                 for (Worker w : workers) {
                     if (w.parked) {
                         LockSupport.unpark(w);
@@ -128,16 +133,14 @@ public final class Parallel {
                     Thread.onSpinWait();
                 }
                 job = null;
-                Throwable t = j.error;
-                if (t instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (t instanceof Error e) {
-                    throw e;
+                Throwable t = j.error.get();
+                if (t != null) {
+                    // As is, as the serial loop would: also a checked exception thrown sneakily.
+                    throw Parallel.<RuntimeException>rethrow(t);
                 }
                 return true;
             } finally {
-                busy.unlock();
+                busy.set(false);
             }
         }
 

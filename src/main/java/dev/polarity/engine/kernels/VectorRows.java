@@ -147,11 +147,13 @@ final class VectorRows implements Rows {
             for (int j = nv; j < n; j++) {
                 max = Math.max(max, v[o + j]);
             }
-            FloatVector shift = FloatVector.broadcast(S, -max * scale);
+            // (v - max) * scale as the scalar twin and the tail below: not fma(v, scale, -max * scale),
+            // whose rounded max * scale shifts the exponents off zero (far enough to overflow on large rows).
+            FloatVector vmax = FloatVector.broadcast(S, max);
             FloatVector vs = FloatVector.broadcast(S, scale);
             FloatVector acc = FloatVector.zero(S);
             for (int j = 0; j < nv; j += L) {
-                FloatVector e = FloatVector.fromArray(S, v, o + j).fma(vs, shift).lanewise(VectorOperators.EXP);
+                FloatVector e = FloatVector.fromArray(S, v, o + j).sub(vmax).mul(vs).lanewise(VectorOperators.EXP);
                 e.intoArray(v, o + j);
                 acc = acc.add(e);
             }
