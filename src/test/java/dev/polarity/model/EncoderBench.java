@@ -38,7 +38,7 @@ class EncoderBench {
         double flopsPerPass = flops(model.config(), sentences);
         System.out.printf("%nencoder forward, %d SST-2 dev sentences (%.1f tokens on average), %d threads, %s%n",
                 sentences.size(), tokens / (double) sentences.size(), THREADS, System.getProperty("java.vm.version"));
-        System.out.printf("%-7s %12s %12s %12s %10s%n", "batch", "ours ms/s", "ort ms/s", "ours GFLOP/s", "ratio");
+        System.out.printf("%-7s %12s %12s %12s %14s %10s%n", "batch", "ours ms/s", "ort ms/s", "ours GFLOP/s", "ours KB/s", "ratio");
         double[] ratios = new double[BATCHES.length];
         try (OnnxRuntimeOracle ort = new OnnxRuntimeOracle(THREADS)) {
             for (int bi = 0; bi < BATCHES.length; bi++) {
@@ -46,11 +46,13 @@ class EncoderBench {
                 List<Batch> batches = batches(sentences, bs);
                 runOurs(model, batches.subList(0, Math.min(batches.size(), 64 / bs + 2)));
                 runOrt(ort, batches.subList(0, Math.min(batches.size(), 64 / bs + 2)));
+                long allocatedBefore = allocatedByAllThreads();
                 long ours = runOurs(model, batches);
+                long allocated = allocatedByAllThreads() - allocatedBefore;
                 long theirs = runOrt(ort, batches);
                 ratios[bi] = (double) ours / theirs;
-                System.out.printf("%-7d %12.2f %12.2f %12.1f %10.2f%n", bs, ours / 1e6 / sentences.size(),
-                        theirs / 1e6 / sentences.size(), flopsPerPass / ours, ratios[bi]);
+                System.out.printf("%-7d %12.2f %12.2f %12.1f %14.1f %10.2f%n", bs, ours / 1e6 / sentences.size(),
+                        theirs / 1e6 / sentences.size(), flopsPerPass / ours, allocated / 1e3 / sentences.size(), ratios[bi]);
             }
         }
         for (int bi = 0; bi < BATCHES.length; bi++) {
@@ -83,6 +85,16 @@ class EncoderBench {
             ort.lastHiddenState(b);
         }
         return System.nanoTime() - t;
+    }
+
+    /** Heap bytes allocated so far by every live thread: the kernel pool's workers as well as this one. */
+    private static long allocatedByAllThreads() {
+        ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (long b : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) {
+            sum += Math.max(0, b);
+        }
+        return sum;
     }
 
     /** Multiply-adds x 2 of the encoder over real tokens: projections, feed-forward and attention. */
@@ -118,12 +130,23 @@ class EncoderBench {
         for (var p : model.parameters()) {
             p.requiresGrad(true);
         }
-        long before = mx.getThreadAllocatedBytes(id);
-        try (var scope = GradMode.noGrad()) {
-            for (TextEncoder.Encoded e : sentences.subList(0, 100)) {
-                model.forward(TextEncoder.pad(List.of(e)));
+        // The module path is what the first working version ran in eval() + noGrad(); the fast path replaced it.
+        double[] perSentence = new double[2];
+        for (int path = 0; path < 2; path++) {
+            long before = allocatedByAllThreads();
+            try (var scope = GradMode.noGrad()) {
+                for (TextEncoder.Encoded e : sentences.subList(0, 100)) {
+                    Batch one = TextEncoder.pad(List.of(e));
+                    if (path == 0) {
+                        model.forwardModules(one);
+                    } else {
+                        model.forward(one);
+                    }
+                }
             }
+            perSentence[path] = (allocatedByAllThreads() - before) / 100.0;
         }
-        System.out.printf("batch 1 under noGrad(): %.0f KB allocated per sentence%n", (mx.getThreadAllocatedBytes(id) - before) / 100 / 1e3);
+        System.out.printf("batch 1 under noGrad(): module path (the first working version) %.0f KB allocated per sentence, "
+                + "fast path %.0f KB: %.0fx less%n", perSentence[0] / 1e3, perSentence[1] / 1e3, perSentence[0] / perSentence[1]);
     }
 }

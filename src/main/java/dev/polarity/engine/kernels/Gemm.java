@@ -60,9 +60,10 @@ public final class Gemm {
             return;
         }
         // Each task re-reads the operand it does not split, so split the larger one: rows when A has
-        // at least as many rows as op(B) has columns (and there are rows enough), else columns.
+        // at least as many rows as op(B) has columns (and there are rows enough), else columns; and
+        // only into as many tasks as threads, for the same reason.
         if (m >= 8 * threads && (m >= n || n < 32 * threads)) {
-            int tasks = Math.min(m / 4, threads * 4);
+            int tasks = threads;
             Parallel.forEach(tasks, t -> {
                 int r0 = (int) ((long) m * t / tasks);
                 int r1 = (int) ((long) m * (t + 1) / tasks);
@@ -73,7 +74,6 @@ public final class Gemm {
             });
         } else {
             // Few rows (a small batch): split the columns, in multiples of 16 so vector tiles stay whole.
-            // One task per thread: a few rows of A are packed by each task (see VectorGemm.skinnyNT), once per thread is enough.
             int tasks = Math.max(1, Math.min(threads, n / 16));
             Parallel.forEach(tasks, t -> {
                 int c0 = (int) ((long) n * t / tasks) & ~15;
