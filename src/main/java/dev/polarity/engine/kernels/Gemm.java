@@ -74,7 +74,9 @@ public final class Gemm {
             });
         } else {
             // Few rows (a small batch): split the columns, in multiples of 16 so vector tiles stay whole.
-            int tasks = Math.max(1, Math.min(threads, n / 16));
+            // Tasks here re-read only A, which is small, so cut finer than one per thread: a worker
+            // that starts late then takes fewer slices instead of leaving the caller waiting.
+            int tasks = Math.max(1, Math.min(threads * 4, n / 16));
             Parallel.forEach(tasks, t -> {
                 int c0 = (int) ((long) n * t / tasks) & ~15;
                 int c1 = t == tasks - 1 ? n : (int) ((long) n * (t + 1) / tasks) & ~15;
