@@ -39,7 +39,7 @@ public final class BertEncoder extends Module {
      * padded positions too but never attend to them.
      */
     public Tensor forward(Batch batch) {
-        if (FAST_PATH && !GradMode.isGradEnabled() && !anyTraining(this)) {
+        if (FAST_PATH && !GradMode.isGradEnabled() && !anyTraining()) {
             return fast.forward(batch);
         }
         return forwardModules(batch);
@@ -53,18 +53,6 @@ public final class BertEncoder extends Module {
             x = layer.forward(x, mask);
         }
         return x;
-    }
-
-    private static boolean anyTraining(Module m) {
-        if (m.isTraining()) {
-            return true;
-        }
-        for (Module child : m.children().values()) {
-            if (anyTraining(child)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** [batch, 1, 1, length]: 0 where a key is a real token, -1e9 where it is padding. */

@@ -163,12 +163,11 @@ final class FastEncoder {
     /** The weights in the layout the fast path wants, rebuilt when any parameter has changed. */
     private Weights weights() {
         Weights w = weights;
-        List<Parameter> params = encoder.parameters();
-        if (w == null || !w.current(params)) {
+        if (w == null || !w.current()) {
             synchronized (this) {
                 w = weights;
-                if (w == null || !w.current(params)) {
-                    w = new Weights(encoder.namedParameters(), params, c);
+                if (w == null || !w.current()) {
+                    w = new Weights(encoder.namedParameters(), c);
                     weights = w;
                 }
             }
@@ -222,8 +221,8 @@ final class FastEncoder {
         private final List<Parameter> params;
         private final int[] versions;
 
-        Weights(Map<String, Parameter> named, List<Parameter> params, BertConfig c) {
-            this.params = params;
+        Weights(Map<String, Parameter> named, BertConfig c) {
+            this.params = List.copyOf(named.values());
             this.versions = new int[params.size()];
             for (int i = 0; i < versions.length; i++) {
                 versions[i] = params.get(i).version();
@@ -248,27 +247,26 @@ final class FastEncoder {
             }
         }
 
-        /** True while every parameter is the same tensor at the same version (an optimizer step or load bumps it). */
-        boolean current(List<Parameter> now) {
-            if (now.size() != params.size()) {
-                return false;
-            }
+        /**
+         * True while every parameter is at the version it was read at (an optimizer step or a load
+         * bumps it). Modules register their parameters once, so the tensors themselves never change.
+         */
+        boolean current() {
             for (int i = 0; i < versions.length; i++) {
-                if (now.get(i) != params.get(i) || now.get(i).version() != versions[i]) {
+                if (params.get(i).version() != versions[i]) {
                     return false;
                 }
             }
             return true;
         }
 
-        /** The parameter's own array when it is one whole contiguous buffer, else a copy. */
+        /** The parameter's own array: a Parameter always owns one whole contiguous buffer (see Tensor's constructor). */
         private static float[] flat(Map<String, Parameter> named, String name) {
             Parameter p = named.get(name);
             if (p == null) {
                 throw new IllegalStateException("fast path: the encoder has no parameter " + name);
             }
-            boolean whole = p.isContiguous() && p.storageOffset() == 0 && p.storage().capacity() == p.numel();
-            return whole ? p.data() : p.toArray();
+            return p.data();
         }
 
         private static float[] concat(Map<String, Parameter> named, String... names) {

@@ -7,14 +7,18 @@ final class ScalarRows implements Rows {
         for (int i = 0; i < rows; i++) {
             int ci = cOff + i * ldc;
             for (int j = 0; j < cols; j++) {
-                float v = c[ci + j] + (bias == null ? 0f : bias[biasOff + j]);
-                c[ci + j] = switch (act) {
-                    case NONE -> v;
-                    case RELU -> Math.max(v, 0f);
-                    case GELU -> MathFns.gelu(v);
-                };
+                c[ci + j] = activate(c[ci + j] + (bias == null ? 0f : bias[biasOff + j]), act);
             }
         }
+    }
+
+    /** The activation on one value: also the vector twin's tail. */
+    static float activate(float v, Activation act) {
+        return switch (act) {
+            case NONE -> v;
+            case RELU -> Math.max(v, 0f);
+            case GELU -> MathFns.gelu(v);
+        };
     }
 
     @Override

@@ -33,8 +33,7 @@ final class VectorRows implements Rows {
                 }
             }
             for (; j < cols; j++) {
-                float v = c[ci + j] + (bias == null ? 0f : bias[biasOff + j]);
-                c[ci + j] = act == Activation.GELU ? MathFns.gelu(v) : act == Activation.RELU ? Math.max(v, 0f) : v;
+                c[ci + j] = ScalarRows.activate(c[ci + j] + (bias == null ? 0f : bias[biasOff + j]), act);
             }
         }
     }

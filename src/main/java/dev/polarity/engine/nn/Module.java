@@ -128,6 +128,19 @@ public abstract class Module {
         return training;
     }
 
+    /** True when this module or any below it is in training mode (one child may be switched alone). */
+    public boolean anyTraining() {
+        if (training) {
+            return true;
+        }
+        for (Module child : children.values()) {
+            if (child.anyTraining()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public void zeroGrad() {
         parameters().forEach(Tensor::zeroGrad);
     }
