@@ -4,6 +4,7 @@ import dev.polarity.engine.io.DType;
 import dev.polarity.engine.io.SafeTensors;
 import dev.polarity.engine.nn.Parameter;
 import dev.polarity.engine.optim.AdamW;
+import dev.polarity.engine.optim.WeightAverage;
 import dev.polarity.engine.tensor.Tensor;
 import dev.polarity.model.SequenceClassifier;
 import java.io.IOException;
@@ -14,7 +15,7 @@ import java.util.Map;
 
 /**
  * Everything needed to resume a run at the step it stopped: weights, AdamW moments and step
- * count, and the best dev accuracy so far. Batches and dropout masks are derived from the seed
+ * count, the weight average if the run keeps one, and the best dev accuracy so far. Batches and dropout masks are derived from the seed
  * and the step, so nothing else needs saving. Written atomically (temp file, then rename).
  */
 final class Checkpoint {
@@ -24,7 +25,7 @@ final class Checkpoint {
 
     private Checkpoint() {}
 
-    static void save(Path dir, SequenceClassifier model, AdamW opt, State state) throws IOException {
+    static void save(Path dir, SequenceClassifier model, AdamW opt, WeightAverage ema, State state) throws IOException {
         Files.createDirectories(dir);
         Map<String, Tensor> all = new LinkedHashMap<>();
         model.stateDict().forEach((k, v) -> all.put("model." + k, v));
@@ -36,16 +37,21 @@ final class Checkpoint {
                 all.put("adam.m." + k, Tensor.fromArray(mv[0], shape));
                 all.put("adam.v." + k, Tensor.fromArray(mv[1], shape));
             }
+            float[] avg = ema == null ? null : ema.average(p);
+            if (avg != null) {
+                all.put("ema." + k, Tensor.fromArray(avg, p.shape().toArray()));
+            }
         });
         SafeTensors.write(dir.resolve(FILE), all, DType.F32, Map.of(
                 "step", Integer.toString(state.step()),
                 "adam_steps", Integer.toString(opt.steps()),
+                "ema_updates", Integer.toString(ema == null ? 0 : ema.updates()),
                 "best_accuracy", Double.toString(state.bestAccuracy()),
                 "best_step", Integer.toString(state.bestStep())));
     }
 
-    /** Restores into model and optimizer; returns null when there is no checkpoint. */
-    static State load(Path dir, SequenceClassifier model, AdamW opt) throws IOException {
+    /** Restores into model, optimizer and weight average (when there is one); returns null when there is no checkpoint. */
+    static State load(Path dir, SequenceClassifier model, AdamW opt, WeightAverage ema) throws IOException {
         Path file = dir.resolve(FILE);
         if (!Files.isRegularFile(file)) {
             return null;
@@ -65,7 +71,14 @@ final class Checkpoint {
             if (m != null && v != null) {
                 opt.moments().put(p, new float[][] {m.toArray(), v.toArray()});
             }
+            Tensor avg = all.get("ema." + k);
+            if (ema != null && ema.average(p) != null && avg != null) {
+                System.arraycopy(avg.toArray(), 0, ema.average(p), 0, p.numel());
+            }
         });
+        if (ema != null) {
+            ema.setUpdates(Integer.parseInt(meta.getOrDefault("ema_updates", "0")));
+        }
         opt.setSteps(Integer.parseInt(meta.get("adam_steps")));
         return new State(Integer.parseInt(meta.get("step")), Double.parseDouble(meta.get("best_accuracy")),
                 Integer.parseInt(meta.get("best_step")));

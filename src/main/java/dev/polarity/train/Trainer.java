@@ -5,6 +5,7 @@ import dev.polarity.engine.nn.Parameter;
 import dev.polarity.engine.optim.AdamW;
 import dev.polarity.engine.optim.GradClip;
 import dev.polarity.engine.optim.LinearSchedule;
+import dev.polarity.engine.optim.WeightAverage;
 import dev.polarity.engine.tensor.Functional;
 import dev.polarity.engine.tensor.Tensor;
 import dev.polarity.model.Batch;
@@ -87,7 +88,8 @@ public final class Trainer {
         int perEpoch = (train.size() + s.batchSize() - 1) / s.batchSize();
         int total = perEpoch * s.epochs();
         LinearSchedule schedule = new LinearSchedule(s.lr(), Math.round(total * s.warmupFraction()), total);
-        Checkpoint.State state = Checkpoint.load(s.checkpoints(), model, opt);
+        WeightAverage ema = s.emaDecay() > 0 ? new WeightAverage(trainable, s.emaDecay()) : null;
+        Checkpoint.State state = Checkpoint.load(s.checkpoints(), model, opt, ema);
         if (state == null) {
             state = new Checkpoint.State(0, -1, -1);
         } else {
@@ -119,24 +121,63 @@ public final class Trainer {
             opt.setLr(schedule.at(step));
             opt.step();
             opt.zeroGrad();
+            if (ema != null) {
+                ema.update();
+            }
             progress.step(step + 1, epoch + 1, s.epochs(), loss.item(), batch.length, opt.lr(), lastDev);
             boolean last = step + 1 == total;
             if ((step + 1) % s.evalEvery() == 0 || (step + 1) % perEpoch == 0 || last) {
-                Metrics m = Evaluator.evaluate(model, tokenizer, dev, 64);
-                lastDev = m.accuracy();
-                if (m.accuracy() > state.bestAccuracy()) {
-                    state = new Checkpoint.State(step + 1, m.accuracy(), step + 1);
-                    ModelFiles.saveClassifier(model, tokenizerJson, s.out(), s.dtype(), java.util.Map.of("step", Integer.toString(step + 1)));
-                    log.printf("%nstep %d: dev accuracy %.4f (new best, saved to %s)%n", step + 1, m.accuracy(), s.out());
-                } else {
-                    log.printf("%nstep %d: dev accuracy %.4f (best %.4f at step %d)%n", step + 1, m.accuracy(), state.bestAccuracy(), state.bestStep());
-                }
+                state = evaluate(model, ema, tokenizer, dev, state, step + 1);
+                lastDev = lastAccuracy;
             }
             if ((step + 1) % s.checkpointEvery() == 0 || last) {
-                Checkpoint.save(s.checkpoints(), model, opt, new Checkpoint.State(step + 1, state.bestAccuracy(), state.bestStep()));
+                Checkpoint.save(s.checkpoints(), model, opt, ema, new Checkpoint.State(step + 1, state.bestAccuracy(), state.bestStep()));
             }
         }
         return finish(dev, progress);
+    }
+
+    private double lastAccuracy;
+
+    /**
+     * Scores the live weights and, when the run keeps one, the weight average; saves whichever
+     * beats the best so far. The average is swapped in place for scoring and swapped back.
+     */
+    private Checkpoint.State evaluate(SequenceClassifier model, WeightAverage ema, TextEncoder tokenizer,
+                                      List<Example> dev, Checkpoint.State state, int step) throws IOException {
+        double live = Evaluator.evaluate(model, tokenizer, dev, 64).accuracy();
+        double averaged = -1;
+        if (ema != null) {
+            ema.swap();
+            try {
+                averaged = Evaluator.evaluate(model, tokenizer, dev, 64).accuracy();
+                if (averaged > live && averaged > state.bestAccuracy()) {
+                    save(model, step, "average");
+                }
+            } finally {
+                ema.swap();
+            }
+        }
+        if (live >= averaged && live > state.bestAccuracy()) {
+            save(model, step, "live");
+        }
+        lastAccuracy = Math.max(live, averaged);
+        String scores = ema == null ? String.format("%.4f", live) : String.format("%.4f (average %.4f)", live, averaged);
+        if (lastAccuracy > state.bestAccuracy()) {
+            log.printf("%nstep %d: dev accuracy %s (new best, saved to %s)%n", step, scores, s.out());
+            return new Checkpoint.State(step, lastAccuracy, step);
+        }
+        log.printf("%nstep %d: dev accuracy %s (best %.4f at step %d)%n", step, scores, state.bestAccuracy(), state.bestStep());
+        return state;
+    }
+
+    private void save(SequenceClassifier model, int step, String weights) throws IOException {
+        ModelFiles.saveClassifier(model, tokenizerJson(), s.out(), s.dtype(),
+                java.util.Map.of("step", Integer.toString(step), "weights", weights));
+    }
+
+    private Path tokenizerJson() {
+        return s.base().resolve(ModelFiles.TOKENIZER);
     }
 
     /** Re-reads the saved best model (in its stored dtype) and writes eval.json from what it actually scores. */
