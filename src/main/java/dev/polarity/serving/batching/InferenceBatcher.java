@@ -19,12 +19,14 @@ import org.slf4j.LoggerFactory;
 /**
  * One inference thread behind a bounded queue of texts. Request threads tokenize and submit; the
  * inference thread waits at most {@code maxWait} for a full batch, takes what is queued (up to
- * {@link #WINDOW_BATCHES} batches' worth, oldest first), sorts it by length and runs it in passes
- * of at most {@code maxBatchSize} texts of similar length ({@link LengthGroups}). Padding is the
- * engine's main waste: on SST-2 sentences, length-sorted batches run about twice as fast as
- * batches in arrival order. One consumer is enough: the GEMMs inside a pass already use every
- * core through the engine's kernel pool, and a single thread keeps grad mode and the per-thread
- * allocation and graph-node counts it measures unambiguous.
+ * {@link #WINDOW_BATCHES} batches' worth, oldest first), sorts it by length and runs it in full
+ * passes of {@code maxBatchSize} texts, so each pass holds texts of similar length. The serving
+ * forward pass (eval() + noGrad(), the engine's fast path) packs real tokens and pays nothing
+ * for padding, so passes are never cut short to save padding: a full pass uses the cores
+ * best. Sorting still keeps padding small for the module path (-Dpolarity.fastpath=false). One
+ * consumer is enough: the GEMMs inside a pass already use every core through the engine's
+ * kernel pool, and a single thread keeps grad mode and the per-thread allocation and graph-node
+ * counts it measures unambiguous.
  */
 public final class InferenceBatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InferenceBatcher.class);
@@ -41,7 +43,7 @@ public final class InferenceBatcher implements AutoCloseable {
     }
 
     /** What one forward pass cost. {@code allocatedBytes} is -1 where the JVM cannot measure it. */
-    public record PassStats(int texts, int paddedTokens, long nanos, long allocatedBytes, long autogradNodes) {}
+    public record PassStats(int texts, int tokens, long nanos, long allocatedBytes, long autogradNodes) {}
 
     /** A request's answer: probabilities in submission order, and where its time went. */
     public record Result(float[][] probabilities, long queueNanos, long inferenceNanos) {}
@@ -171,6 +173,11 @@ public final class InferenceBatcher implements AutoCloseable {
                 }
             }
             int n = Math.min(queue.size(), maxBatchSize * WINDOW_BATCHES);
+            if (n > maxBatchSize) {
+                // Whole passes only when there is more than one: the rest, the newest texts, waits
+                // for the next window, where it fills a pass instead of running a short one.
+                n -= n % maxBatchSize;
+            }
             List<Item> window = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 window.add(queue.poll());
@@ -193,20 +200,19 @@ public final class InferenceBatcher implements AutoCloseable {
 
     private void runWindow(List<Item> window) {
         window.sort(Comparator.comparingInt(Item::length));
-        int[] lengths = window.stream().mapToInt(Item::length).toArray();
-        int from = 0;
-        for (int size : LengthGroups.split(lengths, maxBatchSize)) {
-            runPass(window.subList(from, from + size), lengths[from + size - 1]);
-            from += size;
+        for (int from = 0; from < window.size(); from += maxBatchSize) {
+            runPass(window.subList(from, Math.min(window.size(), from + maxBatchSize)));
         }
     }
 
-    private void runPass(List<Item> items, int paddedLength) {
+    private void runPass(List<Item> items) {
         long start = System.nanoTime();
         List<Encoded> texts = new ArrayList<>(items.size());
+        int tokens = 0;
         for (Item item : items) {
             item.job.markStarted(start);
             texts.add(item.text());
+            tokens += item.length();
         }
         long bytesBefore = allocatedBytes();
         long nodesBefore = GraphStats.threadNodes();
@@ -225,7 +231,7 @@ public final class InferenceBatcher implements AutoCloseable {
         long bytes = bytesBefore < 0 ? -1 : allocatedBytes() - bytesBefore;
         long nodes = GraphStats.threadNodes() - nodesBefore;
         try {
-            observer.accept(new PassStats(texts.size(), texts.size() * paddedLength, end - start, bytes, nodes));
+            observer.accept(new PassStats(texts.size(), tokens, end - start, bytes, nodes));
         } catch (RuntimeException e) {
             log.warn("forward-pass observer failed", e);
         }

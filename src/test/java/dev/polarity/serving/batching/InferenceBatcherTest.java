@@ -58,6 +58,56 @@ class InferenceBatcherTest {
     }
 
     @Test
+    void queuedTextsRunInFullPassesSortedByLengthWhateverTheirLengths() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch busy = new CountDownLatch(1);
+        List<List<Integer>> passes = new CopyOnWriteArrayList<>();
+        List<InferenceBatcher.PassStats> stats = new CopyOnWriteArrayList<>();
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 4, Duration.ZERO, 100, texts -> {
+            busy.countDown();
+            await(release);
+            passes.add(texts.stream().map(Encoded::length).toList());
+            return echoLengths(texts);
+        }, stats::add)) {
+            CompletableFuture<InferenceBatcher.Result> first = batcher.submit(List.of(text(1)));
+            assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+            // One very long text among short ones: padding would waste a lot, but passes stay full.
+            CompletableFuture<InferenceBatcher.Result> queued = batcher.submit(
+                    List.of(text(120), text(3), text(9), text(4), text(2), text(8), text(5), text(7)));
+            release.countDown();
+            first.get(10, TimeUnit.SECONDS);
+            float[][] p = queued.get(10, TimeUnit.SECONDS).probabilities();
+            assertThat(p[0][0]).isEqualTo(120); // answers come back in submission order
+            assertThat(p[7][0]).isEqualTo(7);
+        }
+        assertThat(passes).containsExactly(List.of(1), List.of(2, 3, 4, 5), List.of(7, 8, 9, 120));
+        assertThat(stats.get(2).tokens()).isEqualTo(7 + 8 + 9 + 120);
+    }
+
+    @Test
+    void aBacklogRunsInWholePassesAndTheRemainderWaitsForTheNextWindow() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch busy = new CountDownLatch(1);
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 4, Duration.ZERO, 100, texts -> {
+            busy.countDown();
+            await(release);
+            return echoLengths(texts);
+        }, s -> { })) {
+            CompletableFuture<InferenceBatcher.Result> first = batcher.submit(List.of(text(1)));
+            assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+            List<Encoded> ten = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                ten.add(text(i + 2));
+            }
+            CompletableFuture<InferenceBatcher.Result> backlog = batcher.submit(ten);
+            release.countDown();
+            first.get(10, TimeUnit.SECONDS);
+            assertThat(backlog.get(10, TimeUnit.SECONDS).probabilities()).hasDimensions(10, 1);
+        }
+        assertThat(passSizes).containsExactly(1, 4, 4, 2);
+    }
+
+    @Test
     void aFullQueueRefusesWholeRequests() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch busy = new CountDownLatch(1);
