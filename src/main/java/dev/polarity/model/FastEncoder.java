@@ -148,7 +148,7 @@ final class FastEncoder {
 
     /** Splits row-wise work over the kernel pool when there are enough rows to be worth it. */
     private static void rowsParallel(int rows, RowRange body) {
-        int tasks = Math.min(Parallel.threads() * 2, rows / 32);
+        int tasks = Math.min(Parallel.threads() * 4, rows / 32); // several per thread: see Gemm.run
         if (tasks <= 1) {
             body.run(0, rows);
             return;

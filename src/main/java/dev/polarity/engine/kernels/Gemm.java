@@ -60,10 +60,12 @@ public final class Gemm {
             return;
         }
         // Each task re-reads the operand it does not split, so split the larger one: rows when A has
-        // at least as many rows as op(B) has columns (and there are rows enough), else columns; and
-        // only into as many tasks as threads, for the same reason.
+        // at least as many rows as op(B) has columns (and there are rows enough), else columns.
+        // Four tasks per thread, as for columns: when another process or thread takes a core for a
+        // while, the thread still running takes the preempted one's remaining tasks instead of
+        // spinning until it comes back. The extra passes over B come from cache.
         if (m >= 8 * threads && (m >= n || n < 32 * threads)) {
-            int tasks = threads;
+            int tasks = Math.max(threads, Math.min(threads * 4, m / 32));
             Parallel.forEach(tasks, t -> {
                 int r0 = (int) ((long) m * t / tasks);
                 int r1 = (int) ((long) m * (t + 1) / tasks);
