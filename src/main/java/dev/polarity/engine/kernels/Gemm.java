@@ -12,6 +12,12 @@ public final class Gemm {
     public interface Kernel {
         void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, boolean transB,
                   float[] c, int cOff, int ldc);
+
+        /**
+         * C[:, cols of panels [panel0, panel1)] = A * B for a packed B; A is [m x b.k()], and C's
+         * columns past b.n() are not written.
+         */
+        void gemmPacked(int m, float[] a, int aOff, int lda, PackedB b, int panel0, int panel1, float[] c, int cOff, int ldc);
     }
 
     /**
@@ -39,6 +45,38 @@ public final class Gemm {
     public static void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, boolean transB,
                             float[] c, int cOff, int ldc) {
         run(best(), m, n, k, a, aOff, lda, b, bOff, ldb, transB, c, cOff, ldc);
+    }
+
+    /**
+     * C = A * B for a packed B, split over the pool by panels (columns), as {@link #run} does for
+     * few rows; then {@code after} on each block of C (may be null).
+     */
+    public static void runPacked(Kernel kernel, int m, float[] a, int aOff, int lda, PackedB b, float[] c, int cOff, int ldc,
+                                 Epilogue after) {
+        int panels = b.panels();
+        int threads = Parallel.threads();
+        if (m <= 0) {
+            return;
+        }
+        if (threads == 1 || (long) m * b.n() * b.k() < (1 << 20)) {
+            kernel.gemmPacked(m, a, aOff, lda, b, 0, panels, c, cOff, ldc);
+            if (after != null) {
+                after.apply(0, m, 0, b.n());
+            }
+            return;
+        }
+        // Several tasks per thread, claimed dynamically: a thread that loses its core for a while
+        // leaves its remaining panels to the others instead of keeping them waiting.
+        int tasks = Math.min(threads * 4, panels);
+        Parallel.forEach(tasks, t -> {
+            int p0 = (int) ((long) panels * t / tasks);
+            int p1 = (int) ((long) panels * (t + 1) / tasks);
+            kernel.gemmPacked(m, a, aOff, lda, b, p0, p1, c, cOff, ldc);
+            if (after != null) {
+                int c0 = p0 * PackedB.PANEL;
+                after.apply(0, m, c0, Math.min(b.n(), p1 * PackedB.PANEL) - c0);
+            }
+        });
     }
 
     /** Runs {@code kernel} split over the pool; work below about a million multiply-adds stays on one thread. */

@@ -34,4 +34,26 @@ final class ScalarGemm implements Gemm.Kernel {
             }
         }
     }
+
+    @Override
+    public void gemmPacked(int m, float[] a, int aOff, int lda, PackedB b, int panel0, int panel1, float[] c, int cOff, int ldc) {
+        int k = b.k();
+        int p = PackedB.PANEL;
+        float[] w = b.data();
+        for (int panel = panel0; panel < panel1; panel++) {
+            int j0 = panel * p;
+            int cols = Math.min(p, b.n() - j0);
+            int base = panel * k * p;
+            for (int i = 0; i < m; i++) {
+                int ai = aOff + i * lda;
+                for (int jj = 0; jj < cols; jj++) {
+                    float s = 0f;
+                    for (int q = 0; q < k; q++) {
+                        s += a[ai + q] * w[base + q * p + jj];
+                    }
+                    c[cOff + i * ldc + j0 + jj] = s;
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,60 @@
+package dev.polarity.engine.kernels;
+
+/**
+ * A constant right-hand GEMM operand (a Linear weight in PyTorch's [out, in] layout, used as B^T)
+ * rearranged once into column panels of {@link #PANEL} columns: panel j holds columns
+ * [j * PANEL, (j + 1) * PANEL) of B as k rows of PANEL contiguous floats, zero past n. A kernel
+ * then reads each panel as one sequential stream and multiplies it as an outer product, with no
+ * transposes and no reductions across lanes per call. Worth it only for weights that many calls
+ * share: inference, where they do not change between passes.
+ */
+public final class PackedB {
+    /** Columns per panel: three 8-lane vectors. */
+    public static final int PANEL = 24;
+
+    private final int n;
+    private final int k;
+    private final float[] data;
+
+    private PackedB(int n, int k, float[] data) {
+        this.n = n;
+        this.k = k;
+        this.data = data;
+    }
+
+    /** Packs {@code w}, row-major [n x k] with row stride k starting at {@code off}: B = w^T. */
+    public static PackedB ofTransposed(float[] w, int off, int n, int k) {
+        if (n < 1 || k < 1 || off < 0 || (long) off + (long) n * k > w.length) {
+            throw new IllegalArgumentException("PackedB: [" + n + " x " + k + "] at " + off + " does not fit in " + w.length);
+        }
+        int panels = (n + PANEL - 1) / PANEL;
+        float[] data = new float[panels * k * PANEL];
+        for (int j = 0; j < n; j++) {
+            int base = (j / PANEL) * k * PANEL + j % PANEL;
+            int src = off + j * k;
+            for (int p = 0; p < k; p++) {
+                data[base + p * PANEL] = w[src + p];
+            }
+        }
+        return new PackedB(n, k, data);
+    }
+
+    /** Columns of B (rows of the weight). */
+    public int n() {
+        return n;
+    }
+
+    /** Rows of B (the shared dimension). */
+    public int k() {
+        return k;
+    }
+
+    public int panels() {
+        return (n + PANEL - 1) / PANEL;
+    }
+
+    /** The packed floats; panel j starts at {@code j * k * PANEL}. */
+    float[] data() {
+        return data;
+    }
+}
