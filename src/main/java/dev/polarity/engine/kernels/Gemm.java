@@ -67,7 +67,7 @@ public final class Gemm {
         }
         // Several tasks per thread, claimed dynamically: a thread that loses its core for a while
         // leaves its remaining panels to the others instead of keeping them waiting.
-        int tasks = Math.min(threads * 4, panels);
+        int tasks = Math.min(threads * 8, panels);
         Parallel.forEach(tasks, t -> {
             int p0 = (int) ((long) panels * t / tasks);
             int p1 = (int) ((long) panels * (t + 1) / tasks);
