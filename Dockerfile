@@ -1,8 +1,8 @@
-# Polarity sentiment service: the packaged jar and the shipped model on a JRE 21+ base image.
+# Polarity sentiment service: the packaged jar and the shipped model on a JRE 25 base image.
 #
 #   mvn -B -q -DskipTests package                       # makes target/polarity.jar first
-#   docker build -t polarity .                          # base: eclipse-temurin:21-jre
-#   docker build --build-arg BASE_IMAGE=polarity/jre-base:trixie-21 -t polarity .   # a local base
+#   docker build -t polarity .                          # base: eclipse-temurin:25-jre
+#   docker build --build-arg BASE_IMAGE=polarity/jre-base:trixie-25 -t polarity .   # a local base
 #   docker run --rm -p 127.0.0.1:8080:8080 polarity
 #
 # Another model: mount its folder (config.json, tokenizer.json, model.safetensors) and point
@@ -12,7 +12,7 @@
 #
 # The root file system may be read-only (docker run --read-only --tmpfs /tmp): Tomcat and the
 # DJL tokenizer's native library only write under /tmp.
-ARG BASE_IMAGE=eclipse-temurin:21-jre
+ARG BASE_IMAGE=eclipse-temurin:25-jre
 FROM ${BASE_IMAGE}
 
 LABEL org.opencontainers.image.title="polarity" \

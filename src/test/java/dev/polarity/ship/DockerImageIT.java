@@ -76,7 +76,7 @@ class DockerImageIT {
             imageName = image.get();
         } catch (RuntimeException e) {
             throw new AssertionError("building the image from the Dockerfile failed. Without a registry, build a base"
-                    + " image first (bash .ci/base-image) and set POLARITY_BASE_IMAGE=polarity/jre-base:trixie-21", e);
+                    + " image first (bash .ci/base-image) and set POLARITY_BASE_IMAGE=polarity/jre-base:trixie-25", e);
         }
         long size = DockerClientFactory.instance().client().inspectImageCmd(imageName).exec().getSize();
         System.out.printf("DockerImageIT: built %s on %s in %.1f s, %d MB%n", imageName,

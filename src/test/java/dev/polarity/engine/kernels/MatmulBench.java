@@ -23,11 +23,12 @@ class MatmulBench {
                 "vector x1", "vector x2", "scalar x1", "scalar x2");
         try {
             for (int[] s : SHAPES) {
-                for (boolean transB : new boolean[] {false, true}) {
+                // B as a Linear weight three ways: [k x n], [n x k] read as is (transB), packed once.
+                for (String layout : new String[] {"false", "true", "packed"}) {
                     System.out.printf("%-24s %-7s %10.1f %10.1f %10.1f %10.1f%n",
-                            "[" + s[0] + "x" + s[1] + "]x[" + s[1] + "x" + s[2] + "]", transB,
-                            gflops(Gemm.best(), 1, s, transB), gflops(Gemm.best(), 2, s, transB),
-                            gflops(Gemm.scalar(), 1, s, transB), gflops(Gemm.scalar(), 2, s, transB));
+                            "[" + s[0] + "x" + s[1] + "]x[" + s[1] + "x" + s[2] + "]", layout,
+                            gflops(Gemm.best(), 1, s, layout), gflops(Gemm.best(), 2, s, layout),
+                            gflops(Gemm.scalar(), 1, s, layout), gflops(Gemm.scalar(), 2, s, layout));
                 }
             }
         } finally {
@@ -39,13 +40,16 @@ class MatmulBench {
         return Gemm.best().getClass().getSimpleName() + " (at most 256-bit vectors; this machine prefers " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() + ")";
     }
 
-    private static double gflops(Gemm.Kernel kernel, int threads, int[] shape, boolean transB) {
+    private static double gflops(Gemm.Kernel kernel, int threads, int[] shape, String layout) {
         int m = shape[0], k = shape[1], n = shape[2];
         Random rnd = new Random(42);
         float[] a = random(rnd, m * k), b = random(rnd, k * n), c = new float[m * n];
+        boolean transB = !"false".equals(layout);
         int ldb = transB ? k : n;
+        PackedB packed = PackedB.ofTransposed(b, 0, n, k);
         Parallel.setThreads(threads);
-        Runnable call = () -> Gemm.run(kernel, m, n, k, a, 0, k, b, 0, ldb, transB, c, 0, n);
+        Runnable call = "packed".equals(layout) ? () -> Gemm.runPacked(kernel, m, a, 0, k, packed, c, 0, n, null)
+                : () -> Gemm.run(kernel, m, n, k, a, 0, k, b, 0, ldb, transB, c, 0, n);
         // Warm up until C2 has compiled the kernel: a fixed number of calls and at least 150 ms.
         long warmEnd = System.nanoTime() + 150_000_000L;
         for (int i = 0; i < 20 || System.nanoTime() < warmEnd; i++) {
