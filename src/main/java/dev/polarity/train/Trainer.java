@@ -44,12 +44,11 @@ public final class Trainer {
         if (s.limit() > 0 && train.size() > s.limit()) {
             train = train.subList(0, s.limit());
         }
-        Path tokenizerJson = s.base().resolve(ModelFiles.TOKENIZER);
         BertConfig config = BertConfig.read(s.base().resolve(ModelFiles.CONFIG)).withLabels(LABELS);
         Random dropoutRng = new Random(s.seed());
         SequenceClassifier model = new SequenceClassifier(config, LABELS, dropoutRng);
         model.loadEncoder(SafeTensors.read(s.base().resolve(ModelFiles.WEIGHTS)));
-        try (TextEncoder tokenizer = new TextEncoder(tokenizerJson, s.maxTokens())) {
+        try (TextEncoder tokenizer = new TextEncoder(tokenizerJson(), s.maxTokens())) {
             log.printf("tokenizing %d training examples (both spellings)...%n", train.size());
             List<TextEncoder.Encoded> plain = new ArrayList<>(train.size());
             List<TextEncoder.Encoded> detok = new ArrayList<>(train.size());
@@ -57,7 +56,7 @@ public final class Trainer {
                 plain.add(tokenizer.encode(e.text()));
                 detok.add(tokenizer.encode(SstText.detokenize(e.text())));
             }
-            return loop(model, tokenizer, tokenizerJson, train, plain, detok, dev, dropoutRng);
+            return loop(model, tokenizer, train, plain, detok, dev, dropoutRng);
         }
     }
 
@@ -70,7 +69,7 @@ public final class Trainer {
         return r.examples();
     }
 
-    private Metrics loop(SequenceClassifier model, TextEncoder tokenizer, Path tokenizerJson, List<Example> train,
+    private Metrics loop(SequenceClassifier model, TextEncoder tokenizer, List<Example> train,
                          List<TextEncoder.Encoded> plain, List<TextEncoder.Encoded> detok, List<Example> dev,
                          Random dropoutRng) throws IOException {
         if (s.freezeWordEmbeddings()) {
@@ -127,8 +126,10 @@ public final class Trainer {
             progress.step(step + 1, epoch + 1, s.epochs(), loss.item(), batch.length, opt.lr(), lastDev);
             boolean last = step + 1 == total;
             if ((step + 1) % s.evalEvery() == 0 || (step + 1) % perEpoch == 0 || last) {
-                state = evaluate(model, ema, tokenizer, dev, state, step + 1);
-                lastDev = lastAccuracy;
+                lastDev = evaluate(model, ema, tokenizer, dev, state, step + 1);
+                if (lastDev > state.bestAccuracy()) {
+                    state = new Checkpoint.State(step + 1, lastDev, step + 1);
+                }
             }
             if ((step + 1) % s.checkpointEvery() == 0 || last) {
                 Checkpoint.save(s.checkpoints(), model, opt, ema, new Checkpoint.State(step + 1, state.bestAccuracy(), state.bestStep()));
@@ -137,13 +138,12 @@ public final class Trainer {
         return finish(dev, progress);
     }
 
-    private double lastAccuracy;
-
     /**
      * Scores the live weights and, when the run keeps one, the weight average; saves whichever
-     * beats the best so far. The average is swapped in place for scoring and swapped back.
+     * beats the best so far and returns the better score. The average is swapped in place for
+     * scoring and swapped back.
      */
-    private Checkpoint.State evaluate(SequenceClassifier model, WeightAverage ema, TextEncoder tokenizer,
+    private double evaluate(SequenceClassifier model, WeightAverage ema, TextEncoder tokenizer,
                                       List<Example> dev, Checkpoint.State state, int step) throws IOException {
         double live = Evaluator.evaluate(model, tokenizer, dev, 64).accuracy();
         double averaged = -1;
@@ -161,14 +161,14 @@ public final class Trainer {
         if (live >= averaged && live > state.bestAccuracy()) {
             save(model, step, "live");
         }
-        lastAccuracy = Math.max(live, averaged);
+        double score = Math.max(live, averaged);
         String scores = ema == null ? String.format("%.4f", live) : String.format("%.4f (average %.4f)", live, averaged);
-        if (lastAccuracy > state.bestAccuracy()) {
+        if (score > state.bestAccuracy()) {
             log.printf("%nstep %d: dev accuracy %s (new best, saved to %s)%n", step, scores, s.out());
-            return new Checkpoint.State(step, lastAccuracy, step);
+        } else {
+            log.printf("%nstep %d: dev accuracy %s (best %.4f at step %d)%n", step, scores, state.bestAccuracy(), state.bestStep());
         }
-        log.printf("%nstep %d: dev accuracy %s (best %.4f at step %d)%n", step, scores, state.bestAccuracy(), state.bestStep());
-        return state;
+        return score;
     }
 
     private void save(SequenceClassifier model, int step, String weights) throws IOException {

@@ -81,10 +81,6 @@ public final class WeightAverage {
         updates = n;
     }
 
-    public float decay() {
-        return decay;
-    }
-
     private static float[] copyOf(Parameter p) {
         float[] a = new float[p.numel()];
         System.arraycopy(p.data(), p.storageOffset(), a, 0, a.length);
