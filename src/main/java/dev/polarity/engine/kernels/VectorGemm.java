@@ -25,9 +25,9 @@ final class VectorGemm implements Gemm.Kernel {
     // dot products end in a lane reduction C2 emits as a serial chain of scalar adds (a quarter
     // of the time at k = 384 with 16 lanes), and once two vector shapes flow through the shared
     // FloatVector methods, C2 stops intrinsifying them and every fma allocates (10x slower).
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256
             ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
-    private static final int L = S.length();
+    static final int L = S.length();
     private static final int KC = 256;
     private static final int MC = 64;
 
@@ -57,90 +57,20 @@ final class VectorGemm implements Gemm.Kernel {
         }
     }
 
-    /** Rows of A walked per sweep over the panels: a block this size stays in L2 even at k = 1536. */
-    private static final int PACKED_MC = 64;
-    private static final ScalarGemm FALLBACK = new ScalarGemm();
+    private final boolean eightRowTiles;
 
-    /**
-     * Outer products over packed panels: a tile of 4 rows x one panel (3 vectors, 12 accumulators)
-     * runs the whole of k from zero, so C is written once, never read, and no lane reduction is
-     * needed. Each panel is one sequential stream, read from memory by the first row tile and from
-     * cache by the rest. The tiles look like nn4x3/nn1x3 with ldb = PANEL, but those, run on a
-     * zeroed C, were 5-15% slower here in seven of seven alternating runs (hot weights, m = 25).
-     */
+    VectorGemm() {
+        this(VectorPackedGemm.EIGHT_ROW_TILES);
+    }
+
+    /** Tests run both tile heights of the packed kernel whatever the CPU. */
+    VectorGemm(boolean eightRowTiles) {
+        this.eightRowTiles = eightRowTiles;
+    }
+
     @Override
     public void gemmPacked(int m, float[] a, int aOff, int lda, PackedB b, int panel0, int panel1, float[] c, int cOff, int ldc) {
-        if (3 * L != PackedB.PANEL) {
-            FALLBACK.gemmPacked(m, a, aOff, lda, b, panel0, panel1, c, cOff, ldc);
-            return;
-        }
-        int k = b.k();
-        float[] w = b.data();
-        for (int i0 = 0; i0 < m; i0 += PACKED_MC) {
-            int mc = Math.min(PACKED_MC, m - i0);
-            for (int panel = panel0; panel < panel1; panel++) {
-                int j0 = panel * PackedB.PANEL;
-                int wi = panel * k * PackedB.PANEL;
-                int cols = Math.min(PackedB.PANEL, b.n() - j0);
-                int ai = aOff + i0 * lda;
-                int ci = cOff + i0 * ldc + j0;
-                if (cols == PackedB.PANEL) {
-                    int i = 0;
-                    for (; i + 4 <= mc; i += 4) {
-                        packed4x3(k, a, ai + i * lda, lda, w, wi, c, ci + i * ldc, ldc);
-                    }
-                    for (; i < mc; i++) {
-                        packed1x3(k, a, ai + i * lda, w, wi, c, ci + i * ldc);
-                    }
-                } else {
-                    // The last, partial panel: whole vectors into a row buffer, then the valid columns.
-                    float[] row = new float[PackedB.PANEL];
-                    for (int i = 0; i < mc; i++) {
-                        packed1x3(k, a, ai + i * lda, w, wi, row, 0);
-                        System.arraycopy(row, 0, c, ci + i * ldc, cols);
-                    }
-                }
-            }
-        }
-    }
-
-    private static void packed4x3(int k, float[] a, int ai, int lda, float[] w, int wi, float[] c, int ci, int ldc) {
-        int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda;
-        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S), s02 = FloatVector.zero(S);
-        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S), s12 = FloatVector.zero(S);
-        FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S), s22 = FloatVector.zero(S);
-        FloatVector s30 = FloatVector.zero(S), s31 = FloatVector.zero(S), s32 = FloatVector.zero(S);
-        for (int p = 0; p < k; p++) {
-            int wp = wi + p * PackedB.PANEL;
-            FloatVector b0 = FloatVector.fromArray(S, w, wp);
-            FloatVector b1 = FloatVector.fromArray(S, w, wp + L);
-            FloatVector b2 = FloatVector.fromArray(S, w, wp + 2 * L);
-            FloatVector av = FloatVector.broadcast(S, a[ai + p]);
-            s00 = av.fma(b0, s00); s01 = av.fma(b1, s01); s02 = av.fma(b2, s02);
-            av = FloatVector.broadcast(S, a[a1 + p]);
-            s10 = av.fma(b0, s10); s11 = av.fma(b1, s11); s12 = av.fma(b2, s12);
-            av = FloatVector.broadcast(S, a[a2 + p]);
-            s20 = av.fma(b0, s20); s21 = av.fma(b1, s21); s22 = av.fma(b2, s22);
-            av = FloatVector.broadcast(S, a[a3 + p]);
-            s30 = av.fma(b0, s30); s31 = av.fma(b1, s31); s32 = av.fma(b2, s32);
-        }
-        int c1 = ci + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-        s00.intoArray(c, ci); s01.intoArray(c, ci + L); s02.intoArray(c, ci + 2 * L);
-        s10.intoArray(c, c1); s11.intoArray(c, c1 + L); s12.intoArray(c, c1 + 2 * L);
-        s20.intoArray(c, c2); s21.intoArray(c, c2 + L); s22.intoArray(c, c2 + 2 * L);
-        s30.intoArray(c, c3); s31.intoArray(c, c3 + L); s32.intoArray(c, c3 + 2 * L);
-    }
-
-    private static void packed1x3(int k, float[] a, int ai, float[] w, int wi, float[] c, int ci) {
-        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S);
-        for (int p = 0; p < k; p++) {
-            int wp = wi + p * PackedB.PANEL;
-            FloatVector av = FloatVector.broadcast(S, a[ai + p]);
-            s0 = av.fma(FloatVector.fromArray(S, w, wp), s0);
-            s1 = av.fma(FloatVector.fromArray(S, w, wp + L), s1);
-            s2 = av.fma(FloatVector.fromArray(S, w, wp + 2 * L), s2);
-        }
-        s0.intoArray(c, ci); s1.intoArray(c, ci + L); s2.intoArray(c, ci + 2 * L);
+        VectorPackedGemm.gemm(eightRowTiles, m, a, aOff, lda, b, panel0, panel1, c, cOff, ldc);
     }
 
     /** One [mc x kc] block of A times one [kc x n] block of B, into C (added to C when {@code acc}). */

@@ -21,12 +21,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PackedGemmTest {
 
-    /** m, n, k: n off the panel width, rows off the 4-row tile and past the 64-row block. */
+    /** m, n, k: n off the panel width, rows off the 8-, 4- and 2-row tiles, past the 64-row block; odd k. */
     static Stream<Arguments> shapes() {
         List<int[]> shapes = new ArrayList<>(List.of(
                 new int[] {1, 1, 1}, new int[] {0, 24, 8}, new int[] {4, 24, 1}, new int[] {5, 25, 3},
                 new int[] {25, 1152, 384}, new int[] {25, 384, 1536}, new int[] {3, 23, 40}, new int[] {67, 48, 17},
-                new int[] {130, 50, 9}, new int[] {8, 47, 64}));
+                new int[] {130, 50, 9}, new int[] {8, 47, 64}, new int[] {12, 48, 20}, new int[] {15, 72, 33},
+                new int[] {6, 30, 7}, new int[] {14, 24, 50}));
         Random rnd = new Random(11);
         for (int i = 0; i < 30; i++) {
             shapes.add(new int[] {rnd.nextInt(70), 1 + rnd.nextInt(100), 1 + rnd.nextInt(90)});
@@ -44,7 +45,8 @@ class PackedGemmTest {
     @MethodSource("shapes")
     void vectorPackedMatchesScalarPacked(int m, int n, int k) {
         assumeThat(VectorSupport.available()).isTrue();
-        check(new VectorGemm(), Gemm.scalar(), m, n, k, 1);
+        check(new VectorGemm(true), Gemm.scalar(), m, n, k, 1);
+        check(new VectorGemm(false), Gemm.scalar(), m, n, k, 1);
     }
 
     @Test
