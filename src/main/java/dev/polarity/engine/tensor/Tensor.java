@@ -205,7 +205,7 @@ public class Tensor {
         return gradFn;
     }
 
-    public void zeroGrad() {
+    public synchronized void zeroGrad() {
         grad = null;
     }
 
@@ -215,8 +215,12 @@ public class Tensor {
         this.requiresGrad = true;
     }
 
-    /** Engine internal: adds into this leaf's {@code grad}, which it owns (never aliases a graph tensor). */
-    public void accumulateGrad(Tensor g) {
+    /**
+     * Engine internal: adds into this leaf's {@code grad}, which it owns (never aliases a graph
+     * tensor). Synchronized because backward passes on two threads may share a leaf, as they may in
+     * PyTorch; uncontended, the lock costs nothing measurable next to the add.
+     */
+    public synchronized void accumulateGrad(Tensor g) {
         if (grad == null) {
             grad = g.contiguousCopy();
         } else {

@@ -7,6 +7,10 @@ import dev.polarity.engine.nn.Parameter;
 import dev.polarity.engine.optim.GradClip;
 import dev.polarity.engine.tensor.Tensor;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** Edge cases of the contract: what a freed graph still holds, flags that views inherit, no-op shapes. */
@@ -52,5 +56,36 @@ class GraphReleaseTest {
         float norm = GradClip.clipGradNorm(List.of(p), 0f);
         assertThat(norm).isGreaterThan(8f);
         assertThat(p.grad().toArray()).containsExactly(5f, 5f, 5f);
+    }
+
+    @Test
+    void backwardOnTwoThreadsIntoOneLeafLosesNoGradient() throws Exception {
+        // As in PyTorch, two threads may run backward on graphs that share a leaf (hogwild-style
+        // training, or two requests' losses): each pass adds into the leaf's grad, none is lost.
+        Parameter w = new Parameter(Tensor.ones(256));
+        int passes = 400;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < passes; i++) {
+                        w.mul(1f).sum().backward();
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (float g : w.grad().toArray()) {
+            assertThat(g).isEqualTo(2f * passes);
+        }
     }
 }
