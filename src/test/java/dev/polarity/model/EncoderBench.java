@@ -22,8 +22,13 @@ import org.junit.jupiter.api.Test;
 class EncoderBench {
     private static final int THREADS = 2;
     private static final int[] BATCHES = {1, 8, 32};
-    /** Measured rounds per side and batch size, alternating ours and ORT; the median counts. */
-    private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+    /**
+     * Measured rounds per side and batch size, alternating ours and ORT. The times printed are each
+     * side's median; the ratio is the median of the per-round ratios, each round's ours against the
+     * ORT round right after it, so that the machine's drift (its speed moves 20-40% within an
+     * hour) cancels within a pair instead of landing on one side's median.
+     */
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
 
     @Test
     void forwardPassAgainstOnnxRuntime() throws Exception {
@@ -64,7 +69,12 @@ class EncoderBench {
                 }
                 long ours = median(oursRounds);
                 long theirs = median(ortRounds);
-                ratios[bi] = (double) ours / theirs;
+                double[] paired = new double[ROUNDS];
+                for (int r = 0; r < ROUNDS; r++) {
+                    paired[r] = (double) oursRounds[r] / ortRounds[r];
+                }
+                java.util.Arrays.sort(paired);
+                ratios[bi] = paired[ROUNDS / 2];
                 System.out.printf("%-7d %12.2f %12.2f %12.1f %14.1f %10.2f%n", bs, ours / 1e6 / sentences.size(),
                         theirs / 1e6 / sentences.size(), flopsPerPass / ours, allocated / 1e3 / sentences.size(), ratios[bi]);
             }
