@@ -73,8 +73,7 @@ class EncoderBench {
                 for (int r = 0; r < ROUNDS; r++) {
                     paired[r] = (double) oursRounds[r] / ortRounds[r];
                 }
-                java.util.Arrays.sort(paired);
-                ratios[bi] = paired[ROUNDS / 2];
+                ratios[bi] = median(paired);
                 System.out.printf("%-7d %12.2f %12.2f %12.1f %14.1f %10.2f%n", bs, ours / 1e6 / sentences.size(),
                         theirs / 1e6 / sentences.size(), flopsPerPass / ours, allocated / 1e3 / sentences.size(), ratios[bi]);
             }
@@ -87,6 +86,12 @@ class EncoderBench {
 
     private static long median(long[] xs) {
         long[] sorted = xs.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static double median(double[] xs) {
+        double[] sorted = xs.clone();
         java.util.Arrays.sort(sorted);
         return sorted[sorted.length / 2];
     }

@@ -46,10 +46,14 @@ class MatmulBench {
         float[] a = random(rnd, m * k), b = random(rnd, k * n), c = new float[m * n];
         boolean transB = !"false".equals(layout);
         int ldb = transB ? k : n;
-        PackedB packed = PackedB.ofTransposed(b, 0, n, k);
         Parallel.setThreads(threads);
-        Runnable call = "packed".equals(layout) ? () -> Gemm.runPacked(kernel, m, a, 0, k, packed, c, 0, n, null)
-                : () -> Gemm.run(kernel, m, n, k, a, 0, k, b, 0, ldb, transB, c, 0, n);
+        Runnable call;
+        if ("packed".equals(layout)) {
+            PackedB packed = PackedB.ofTransposed(b, 0, n, k); // only this layout pays for packing
+            call = () -> Gemm.runPacked(kernel, m, a, 0, k, packed, c, 0, n, null);
+        } else {
+            call = () -> Gemm.run(kernel, m, n, k, a, 0, k, b, 0, ldb, transB, c, 0, n);
+        }
         // Warm up until C2 has compiled the kernel: a fixed number of calls and at least 150 ms.
         long warmEnd = System.nanoTime() + 150_000_000L;
         for (int i = 0; i < 20 || System.nanoTime() < warmEnd; i++) {
