@@ -18,7 +18,9 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -75,14 +77,8 @@ public final class Trainer {
         if (s.freezeWordEmbeddings()) {
             model.namedParameters().get("bert.embeddings.word_embeddings.weight").requiresGrad(false);
         }
-        List<Parameter> decay = new ArrayList<>();
-        List<Parameter> noDecay = new ArrayList<>();
-        model.namedParameters().forEach((name, p) -> {
-            if (p.requiresGrad()) {
-                (name.endsWith("bias") || name.contains("LayerNorm") ? noDecay : decay).add(p);
-            }
-        });
-        AdamW opt = new AdamW(List.of(new AdamW.Group(decay, s.weightDecay()), new AdamW.Group(noDecay, 0f)), s.lr(), 0.9f, 0.999f, 1e-8f);
+        int layers = model.encoder().config().numHiddenLayers();
+        AdamW opt = new AdamW(groups(model.namedParameters(), layers, s.weightDecay(), s.layerDecay()), s.lr(), 0.9f, 0.999f, 1e-8f);
         List<Parameter> trainable = opt.params();
         int perEpoch = (train.size() + s.batchSize() - 1) / s.batchSize();
         int total = perEpoch * s.epochs();
@@ -173,7 +169,7 @@ public final class Trainer {
 
     private void save(SequenceClassifier model, int step, String weights) throws IOException {
         ModelFiles.saveClassifier(model, tokenizerJson(), s.out(), s.dtype(),
-                java.util.Map.of("step", Integer.toString(step), "weights", weights));
+                Map.of("step", Integer.toString(step), "weights", weights));
     }
 
     private Path tokenizerJson() {
@@ -188,6 +184,40 @@ public final class Trainer {
             log.printf("%nbest model %s: %s", s.out(), m.format());
             return m;
         }
+    }
+
+    /**
+     * Optimizer groups: no weight decay on biases and LayerNorm weights; with layer decay d < 1,
+     * the head keeps the full learning rate, encoder layer i (0 = lowest) of L gets d^(L - i) of it
+     * and the embeddings d^(L + 1), so the pretrained lower layers, which carry general language,
+     * move least. Frozen parameters are left out.
+     */
+    static List<AdamW.Group> groups(Map<String, Parameter> named, int layers, float weightDecay, float layerDecay) {
+        record Key(int depth, boolean exempt) {}
+        Map<Key, List<Parameter>> byKey = new LinkedHashMap<>();
+        named.forEach((name, p) -> {
+            if (p.requiresGrad()) {
+                Key key = new Key(depth(name, layers), name.endsWith("bias") || name.contains("LayerNorm"));
+                byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
+            }
+        });
+        List<AdamW.Group> groups = new ArrayList<>();
+        byKey.forEach((k, params) -> groups.add(new AdamW.Group(params, k.exempt() ? 0f : weightDecay,
+                (float) Math.pow(layerDecay, layers + 1 - k.depth()))));
+        return groups;
+    }
+
+    /** 0 for the embeddings, i + 1 for encoder layer i, layers + 1 for everything above (the head). */
+    static int depth(String name, int layers) {
+        String layerPrefix = "bert.encoder.layer.";
+        if (name.startsWith("bert.embeddings.")) {
+            return 0;
+        }
+        if (name.startsWith(layerPrefix)) {
+            String rest = name.substring(layerPrefix.length());
+            return Integer.parseInt(rest.substring(0, rest.indexOf('.'))) + 1;
+        }
+        return layers + 1;
     }
 
     /** The batches of one epoch: a seeded shuffle, pools sorted by length, batch order shuffled again. */

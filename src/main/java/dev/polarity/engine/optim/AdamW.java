@@ -9,15 +9,28 @@ import java.util.Map;
 
 /**
  * Adam with decoupled weight decay (Loshchilov and Hutter), with bias correction. Groups let
- * biases and LayerNorm weights go without decay, as BERT fine-tuning does.
+ * biases and LayerNorm weights go without decay, as BERT fine-tuning does, and let lower layers
+ * learn more slowly than upper ones (a learning-rate scale per group).
  */
 public final class AdamW extends Optimizer {
-    public record Group(List<Parameter> params, float weightDecay) {}
+    /** Parameters sharing a weight decay and a learning-rate scale (multiplies the schedule's lr). */
+    public record Group(List<Parameter> params, float weightDecay, float lrScale) {
+        public Group {
+            if (!(lrScale > 0)) {
+                throw new IllegalArgumentException("AdamW: a group's lr scale must be positive, got " + lrScale);
+            }
+        }
+
+        public Group(List<Parameter> params, float weightDecay) {
+            this(params, weightDecay, 1f);
+        }
+    }
 
     private final float beta1;
     private final float beta2;
     private final float eps;
     private final Map<Parameter, Float> decay = new IdentityHashMap<>();
+    private final Map<Parameter, Float> scale = new IdentityHashMap<>();
     private final Map<Parameter, float[][]> moments = new IdentityHashMap<>();
     private int steps;
 
@@ -26,7 +39,10 @@ public final class AdamW extends Optimizer {
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
-        groups.forEach(g -> g.params().forEach(p -> decay.put(p, g.weightDecay())));
+        groups.forEach(g -> g.params().forEach(p -> {
+            decay.put(p, g.weightDecay());
+            scale.put(p, g.lrScale());
+        }));
     }
 
     public AdamW(List<Parameter> params, float lr, float weightDecay) {
@@ -69,14 +85,15 @@ public final class AdamW extends Optimizer {
             float[] gv = g.data();
             int wo = p.storageOffset();
             int go = g.storageOffset();
-            float shrink = 1f - lr * decay.get(p);
+            float rate = lr * scale.get(p);
+            float shrink = 1f - rate * decay.get(p);
             for (int i = 0, n = p.numel(); i < n; i++) {
                 float d = gv[go + i];
                 m[i] = beta1 * m[i] + (1f - beta1) * d;
                 v[i] = beta2 * v[i] + (1f - beta2) * d * d;
                 float mhat = m[i] / c1;
                 float vhat = v[i] / c2;
-                w[wo + i] = w[wo + i] * shrink - lr * mhat / ((float) Math.sqrt(vhat) + eps);
+                w[wo + i] = w[wo + i] * shrink - rate * mhat / ((float) Math.sqrt(vhat) + eps);
             }
             p.markDirty();
         }

@@ -121,6 +121,20 @@ class OptimizerTest {
     }
 
     @Test
+    void adamWGroupLrScaleScalesTheStepAndTheDecay() {
+        // First Adam step is lr * sign(g); a group at scale 0.25 moves a quarter as far and decays a quarter as much.
+        Parameter full = param(1f);
+        Parameter quarter = param(1f);
+        AdamW adam = new AdamW(List.of(new AdamW.Group(List.of(full), 0.5f), new AdamW.Group(List.of(quarter), 0.5f, 0.25f)),
+                0.1f, 0.9f, 0.999f, 1e-8f);
+        full.add(quarter).sum().backward(); // grad = 1 for both
+        adam.step();
+        assertThat(full.get(0)).isCloseTo(1f * (1f - 0.1f * 0.5f) - 0.1f, within(1e-6f));
+        assertThat(quarter.get(0)).isCloseTo(1f * (1f - 0.025f * 0.5f) - 0.025f, within(1e-6f));
+        assertThatThrownBy(() -> new AdamW.Group(List.of(full), 0f, 0f)).hasMessageContaining("lr scale");
+    }
+
+    @Test
     void linearScheduleWarmsUpThenDecaysToZero() {
         LinearSchedule s = new LinearSchedule(1f, 4, 10);
         assertThat(s.at(0)).isEqualTo(0.25f);
