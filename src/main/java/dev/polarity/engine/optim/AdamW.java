@@ -29,8 +29,7 @@ public final class AdamW extends Optimizer {
     private final float beta1;
     private final float beta2;
     private final float eps;
-    private final Map<Parameter, Float> decay = new IdentityHashMap<>();
-    private final Map<Parameter, Float> scale = new IdentityHashMap<>();
+    private final Map<Parameter, Group> groupOf = new IdentityHashMap<>();
     private final Map<Parameter, float[][]> moments = new IdentityHashMap<>();
     private int steps;
 
@@ -39,10 +38,7 @@ public final class AdamW extends Optimizer {
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
-        groups.forEach(g -> g.params().forEach(p -> {
-            decay.put(p, g.weightDecay());
-            scale.put(p, g.lrScale());
-        }));
+        groups.forEach(g -> g.params().forEach(p -> groupOf.put(p, g)));
     }
 
     public AdamW(List<Parameter> params, float lr, float weightDecay) {
@@ -85,8 +81,9 @@ public final class AdamW extends Optimizer {
             float[] gv = g.data();
             int wo = p.storageOffset();
             int go = g.storageOffset();
-            float rate = lr * scale.get(p);
-            float shrink = 1f - rate * decay.get(p);
+            Group group = groupOf.get(p);
+            float rate = lr * group.lrScale();
+            float shrink = 1f - rate * group.weightDecay();
             for (int i = 0, n = p.numel(); i < n; i++) {
                 float d = gv[go + i];
                 m[i] = beta1 * m[i] + (1f - beta1) * d;
