@@ -24,7 +24,7 @@ public final class TrainCommand {
                     a.number("clip", 1.0f), a.integer("eval-every", 500), a.integer("checkpoint-every", 100),
                     a.integer("seed", 42), a.integer("max-tokens", 128),
                     DType.valueOf(a.string("dtype", "F16").toUpperCase(Locale.ROOT)), !a.flag("no-freeze-embeddings"),
-                    a.number("detokenize", 0.5f), a.number("ema", 0f), a.number("layer-decay", 1f),
+                    a.number("detokenize", 0.5f), a.number("ema", 0f), a.number("layer-decay", 1f), a.number("rdrop", 0f),
                     a.integer("limit", 0));
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException(e.getMessage());

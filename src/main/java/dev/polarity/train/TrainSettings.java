@@ -9,7 +9,7 @@ import java.util.Map;
 public record TrainSettings(Path base, Path train, Path dev, Path out, Path checkpoints, int epochs, int batchSize,
                             float lr, float warmupFraction, float weightDecay, float clipNorm, int evalEvery,
                             int checkpointEvery, long seed, int maxTokens, DType dtype, boolean freezeWordEmbeddings,
-                            float detokenizeProbability, float emaDecay, float layerDecay, int limit) {
+                            float detokenizeProbability, float emaDecay, float layerDecay, float rdrop, int limit) {
     public TrainSettings {
         if (epochs < 1 || batchSize < 1 || lr <= 0 || evalEvery < 1 || checkpointEvery < 1 || maxTokens < 2) {
             throw new IllegalArgumentException("epochs, batch, lr, eval-every, checkpoint-every must be positive and max-tokens >= 2");
@@ -19,6 +19,9 @@ public record TrainSettings(Path base, Path train, Path dev, Path out, Path chec
         }
         if (!(layerDecay > 0 && layerDecay <= 1)) {
             throw new IllegalArgumentException("layer-decay must be in (0, 1] (1 turns it off)");
+        }
+        if (!(rdrop >= 0)) {
+            throw new IllegalArgumentException("rdrop must be >= 0 (0 turns it off)");
         }
         if (warmupFraction < 0 || warmupFraction > 1 || detokenizeProbability < 0 || detokenizeProbability > 1) {
             throw new IllegalArgumentException("warmup and detokenize must be fractions in [0, 1]");
@@ -44,6 +47,7 @@ public record TrainSettings(Path base, Path train, Path dev, Path out, Path chec
         m.put("detokenize_probability", detokenizeProbability);
         m.put("ema_decay", emaDecay);
         m.put("layer_decay", layerDecay);
+        m.put("rdrop", rdrop);
         m.put("limit", limit);
         return m;
     }

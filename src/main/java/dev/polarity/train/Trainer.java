@@ -8,7 +8,6 @@ import dev.polarity.engine.optim.LinearSchedule;
 import dev.polarity.engine.optim.WeightAverage;
 import dev.polarity.engine.tensor.Functional;
 import dev.polarity.engine.tensor.Tensor;
-import dev.polarity.model.Batch;
 import dev.polarity.model.BertConfig;
 import dev.polarity.model.ModelFiles;
 import dev.polarity.model.SequenceClassifier;
@@ -107,10 +106,9 @@ public final class Trainer {
                 texts.add(pick.nextFloat() < s.detokenizeProbability() ? detok.get(batch[i]) : plain.get(batch[i]));
                 labels[i] = train.get(batch[i]).label();
             }
-            Batch b = TextEncoder.pad(texts);
             model.train();
             dropoutRng.setSeed(s.seed() ^ (step * 0x9E3779B97F4A7C15L)); // same masks after a resume
-            Tensor loss = Functional.crossEntropy(model.forward(b), labels);
+            Tensor loss = s.rdrop() > 0 ? rdropLoss(model, texts, labels, s.rdrop()) : Functional.crossEntropy(model.forward(TextEncoder.pad(texts)), labels);
             loss.backward();
             GradClip.clipGradNorm(trainable, s.clipNorm());
             opt.setLr(schedule.at(step));
@@ -132,6 +130,25 @@ public final class Trainer {
             }
         }
         return finish(dev, progress);
+    }
+
+    /**
+     * R-Drop (Liang et al., 2021): the batch goes through twice in one forward pass, so each copy
+     * draws its own dropout masks, and the loss adds the symmetric KL divergence between the two
+     * predictions to their mean cross-entropy. That penalises predictions that hinge on which units
+     * dropout kept. The paper's loss halved: mean CE + rdrop * (KL(p||q) + KL(q||p)) / 4, so the
+     * cross-entropy term and the learning rate keep the meaning they have without it.
+     */
+    static Tensor rdropLoss(SequenceClassifier model, List<TextEncoder.Encoded> texts, int[] labels, float alpha) {
+        int n = texts.size();
+        List<TextEncoder.Encoded> twice = new ArrayList<>(texts);
+        twice.addAll(texts);
+        int[] labelsTwice = new int[2 * n];
+        System.arraycopy(labels, 0, labelsTwice, 0, n);
+        System.arraycopy(labels, 0, labelsTwice, n, n);
+        Tensor logits = model.forward(TextEncoder.pad(twice));
+        Tensor kl = Functional.symmetricKl(logits.narrow(0, 0, n), logits.narrow(0, n, n));
+        return Functional.crossEntropy(logits, labelsTwice).add(kl.mul(alpha / 2f));
     }
 
     /**

@@ -19,6 +19,21 @@ public final class Functional {
         return nllLoss(logits.logSoftmax(-1), targets);
     }
 
+    /**
+     * Mean over rows of the symmetric Kullback-Leibler divergence (KL(p||q) + KL(q||p)) / 2 between
+     * the softmaxes of two logit tensors [n, classes]. Written as the sum of (p - q)(log p - log q),
+     * which is that sum of both divergences, so one log-softmax per side suffices.
+     */
+    public static Tensor symmetricKl(Tensor logitsP, Tensor logitsQ) {
+        if (!logitsP.shape().equals(logitsQ.shape()) || logitsP.dim() != 2) {
+            throw new IllegalArgumentException("symmetricKl needs two [n, classes] tensors of one shape, got "
+                    + logitsP.shape() + " and " + logitsQ.shape());
+        }
+        Tensor logP = logitsP.logSoftmax(-1);
+        Tensor logQ = logitsQ.logSoftmax(-1);
+        return logP.exp().sub(logQ.exp()).mul(logP.sub(logQ)).sum().mul(0.5f / logitsP.size(0));
+    }
+
     /** Identity unless {@code training}; then inverted dropout with probability {@code p}. */
     public static Tensor dropout(Tensor x, float p, boolean training, Random rng) {
         return !training || p == 0f ? x : NnOps.dropout(x, p, rng);

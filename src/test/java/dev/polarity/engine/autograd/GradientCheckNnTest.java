@@ -81,6 +81,8 @@ class GradientCheckNnTest {
         check("nllLoss of logSoftmax", x -> Functional.nllLoss(x[0].logSoftmax(1), targets), randn(2, 4, 3));
         check("crossEntropy", x -> Functional.crossEntropy(x[0], targets), randn(3, 4, 3));
         check("crossEntropy scaled logits", x -> Functional.crossEntropy(x[0].mul(x[1]), targets), randn(4, 4, 3), positive(5));
+        check("symmetricKl", x -> Functional.symmetricKl(x[0], x[1]), randn(6, 4, 3), randn(7, 4, 3));
+        check("symmetricKl of halves", x -> Functional.symmetricKl(x[0].narrow(0, 0, 2), x[0].narrow(0, 2, 2)), randn(8, 4, 2));
     }
 
     @Test

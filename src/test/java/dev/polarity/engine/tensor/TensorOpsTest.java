@@ -1,6 +1,7 @@
 package dev.polarity.engine.tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.polarity.engine.kernels.MathFns;
@@ -249,5 +250,17 @@ class TensorOpsTest {
         assertThat(Functional.additiveMask(keep).toArray()).containsExactly(0f, -1e9f);
         assertThat(Tensor.arange(4).reshape(2, 2).maskedFill(keep, -5f).toArray()).containsExactly(-5, 1, -5, 3);
         assertThat(Functional.dropout(Tensor.ones(4), 0.5f, false, new Random(1)).toArray()).containsOnly(1f);
+    }
+
+    @Test
+    void symmetricKlIsTheMeanOfBothDivergencesAndZeroForEqualInputs() {
+        Tensor p = t(new float[] {0, 1, 2, 2}, 2, 2);
+        Tensor q = t(new float[] {1, 0, 2, 2}, 2, 2);
+        double a = 1 / (1 + Math.E); // softmax(0, 1) = (a, 1 - a); softmax(1, 0) = (1 - a, a)
+        double klRow0 = a * Math.log(a / (1 - a)) + (1 - a) * Math.log((1 - a) / a); // the same both ways
+        assertThat(Functional.symmetricKl(p, q).item()).isCloseTo((float) (klRow0 / 2), within(1e-6f));
+        assertThat(Functional.symmetricKl(q, q).item()).isZero();
+        assertThatThrownBy(() -> Functional.symmetricKl(p, t(new float[] {1, 2}, 1, 2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one shape");
     }
 }
