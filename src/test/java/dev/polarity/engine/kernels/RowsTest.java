@@ -55,6 +55,24 @@ class RowsTest {
         }
     }
 
+    /** Past |x| = 13.2 the exponential inside erfc would leave the normal floats and is clamped. */
+    @Test
+    void vectorGeluMatchesScalarFarIntoBothTails() {
+        int cols = 1281;
+        float[] c = new float[cols];
+        for (int j = 0; j < cols; j++) {
+            c[j] = (j - 640) / 16f; // [-40, 40]
+        }
+        float[] expected = c.clone();
+        Rows.scalar().biasActivation(expected, 0, cols, 1, cols, null, 0, Activation.GELU);
+        vectorRows().biasActivation(c, 0, cols, 1, cols, null, 0, Activation.GELU);
+        for (int j = 0; j < cols; j++) {
+            assertThat(c[j]).as("gelu(%s)", (j - 640) / 16f).isCloseTo(expected[j], within(1e-6f + 1e-5f * Math.abs(expected[j])));
+        }
+        assertThat(Math.abs(c[0])).as("gelu(-40)").isLessThan(1e-30f);
+        assertThat(c[cols - 1]).as("gelu(40)").isEqualTo(40f);
+    }
+
     @ParameterizedTest(name = "{0} x {1}")
     @MethodSource("shapes")
     void vectorLayerNormMatchesScalar(int rows, int n) {
