@@ -64,7 +64,8 @@ class FastEncoderTest {
             BertEncoder enc = new BertEncoder(config(act, 0.1), new Random(11));
             enc.eval();
             Random rnd = new Random(4);
-            for (Batch b : List.of(batch(1, rnd, 5), batch(3, rnd, 3, 17, 11), batch(3, rnd, 17, 17, 17), batch(1, rnd, 40))) {
+            for (Batch b : List.of(batch(1, rnd, 5), batch(3, rnd, 3, 17, 11), batch(3, rnd, 17, 17, 17), batch(1, rnd, 40),
+                    batch(3, rnd, 1, 8, 16))) {
                 long nodes = GraphStats.threadNodes();
                 Tensor fast = GradMode.noGrad(() -> enc.forward(b));
                 Tensor modules = GradMode.noGrad(() -> enc.forwardModules(b));
