@@ -108,7 +108,9 @@ public final class Trainer {
             }
             model.train();
             dropoutRng.setSeed(s.seed() ^ (step * 0x9E3779B97F4A7C15L)); // same masks after a resume
-            Tensor loss = s.rdrop() > 0 ? rdropLoss(model, texts, labels, s.rdrop()) : Functional.crossEntropy(model.forward(TextEncoder.pad(texts)), labels);
+            Tensor loss = s.rdrop() > 0
+                    ? rdropLoss(model, texts, labels, s.rdrop())
+                    : Functional.crossEntropy(model.forward(TextEncoder.pad(texts)), labels);
             loss.backward();
             GradClip.clipGradNorm(trainable, s.clipNorm());
             opt.setLr(schedule.at(step));
