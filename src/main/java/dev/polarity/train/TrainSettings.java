@@ -9,7 +9,8 @@ import java.util.Map;
 public record TrainSettings(Path base, Path train, Path dev, Path out, Path checkpoints, int epochs, int batchSize,
                             float lr, float warmupFraction, float weightDecay, float clipNorm, int evalEvery,
                             int checkpointEvery, long seed, int maxTokens, DType dtype, boolean freezeWordEmbeddings,
-                            float detokenizeProbability, float emaDecay, float layerDecay, float rdrop, int limit) {
+                            float detokenizeProbability, float emaDecay, float layerDecay, float rdrop, Path teacher, float distill,
+                            float temperature, int limit) {
     public TrainSettings {
         if (epochs < 1 || batchSize < 1 || lr <= 0 || evalEvery < 1 || checkpointEvery < 1 || maxTokens < 2) {
             throw new IllegalArgumentException("epochs, batch, lr, eval-every, checkpoint-every must be positive and max-tokens >= 2");
@@ -22,6 +23,12 @@ public record TrainSettings(Path base, Path train, Path dev, Path out, Path chec
         }
         if (!(rdrop >= 0)) {
             throw new IllegalArgumentException("rdrop must be >= 0 (0 turns it off)");
+        }
+        if (!(distill >= 0 && distill <= 1) || !(temperature > 0)) {
+            throw new IllegalArgumentException("distill must be in [0, 1] and temperature > 0");
+        }
+        if (teacher != null && rdrop > 0) {
+            throw new IllegalArgumentException("--teacher and --rdrop do not combine; use one");
         }
         if (warmupFraction < 0 || warmupFraction > 1 || detokenizeProbability < 0 || detokenizeProbability > 1) {
             throw new IllegalArgumentException("warmup and detokenize must be fractions in [0, 1]");
@@ -48,6 +55,11 @@ public record TrainSettings(Path base, Path train, Path dev, Path out, Path chec
         m.put("ema_decay", emaDecay);
         m.put("layer_decay", layerDecay);
         m.put("rdrop", rdrop);
+        if (teacher != null) {
+            m.put("teacher", teacher.toString());
+            m.put("distill", distill);
+            m.put("temperature", temperature);
+        }
         m.put("limit", limit);
         return m;
     }

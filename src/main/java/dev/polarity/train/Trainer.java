@@ -49,7 +49,8 @@ public final class Trainer {
         Random dropoutRng = new Random(s.seed());
         SequenceClassifier model = new SequenceClassifier(config, LABELS, dropoutRng);
         model.loadEncoder(SafeTensors.read(s.base().resolve(ModelFiles.WEIGHTS)));
-        try (TextEncoder tokenizer = new TextEncoder(tokenizerJson(), s.maxTokens())) {
+        try (TextEncoder tokenizer = new TextEncoder(tokenizerJson(), s.maxTokens());
+             Teacher teacher = s.teacher() == null ? null : Teacher.load(s.teacher(), s.maxTokens(), train, LABELS)) {
             log.printf("tokenizing %d training examples (both spellings)...%n", train.size());
             List<TextEncoder.Encoded> plain = new ArrayList<>(train.size());
             List<TextEncoder.Encoded> detok = new ArrayList<>(train.size());
@@ -57,7 +58,7 @@ public final class Trainer {
                 plain.add(tokenizer.encode(e.text()));
                 detok.add(tokenizer.encode(SstText.detokenize(e.text())));
             }
-            return loop(model, tokenizer, train, plain, detok, dev, dropoutRng);
+            return loop(model, tokenizer, train, plain, detok, dev, dropoutRng, teacher);
         }
     }
 
@@ -72,7 +73,7 @@ public final class Trainer {
 
     private Metrics loop(SequenceClassifier model, TextEncoder tokenizer, List<Example> train,
                          List<TextEncoder.Encoded> plain, List<TextEncoder.Encoded> detok, List<Example> dev,
-                         Random dropoutRng) throws IOException {
+                         Random dropoutRng, Teacher teacher) throws IOException {
         if (s.freezeWordEmbeddings()) {
             model.namedParameters().get("bert.embeddings.word_embeddings.weight").requiresGrad(false);
         }
@@ -102,15 +103,23 @@ public final class Trainer {
             Random pick = new Random(s.seed() * 1_000_003L + step);
             List<TextEncoder.Encoded> texts = new ArrayList<>(batch.length);
             int[] labels = new int[batch.length];
+            boolean[] detokenized = new boolean[batch.length];
             for (int i = 0; i < batch.length; i++) {
-                texts.add(pick.nextFloat() < s.detokenizeProbability() ? detok.get(batch[i]) : plain.get(batch[i]));
+                detokenized[i] = pick.nextFloat() < s.detokenizeProbability();
+                texts.add(detokenized[i] ? detok.get(batch[i]) : plain.get(batch[i]));
                 labels[i] = train.get(batch[i]).label();
             }
+            Tensor teacherProbs = teacher == null ? null : teacher.probabilities(batch, detokenized, s.temperature());
             model.train();
             dropoutRng.setSeed(s.seed() ^ (step * 0x9E3779B97F4A7C15L)); // same masks after a resume
-            Tensor loss = s.rdrop() > 0
-                    ? rdropLoss(model, texts, labels, s.rdrop())
-                    : Functional.crossEntropy(model.forward(TextEncoder.pad(texts)), labels);
+            Tensor loss;
+            if (s.rdrop() > 0) {
+                loss = rdropLoss(model, texts, labels, s.rdrop());
+            } else {
+                Tensor logits = model.forward(TextEncoder.pad(texts));
+                loss = teacher == null ? Functional.crossEntropy(logits, labels)
+                        : Teacher.distillLoss(logits, labels, teacherProbs, s.distill(), s.temperature());
+            }
             loss.backward();
             GradClip.clipGradNorm(trainable, s.clipNorm());
             opt.setLr(schedule.at(step));

@@ -34,6 +34,20 @@ public final class Functional {
         return logP.exp().sub(logQ.exp()).mul(logP.sub(logQ)).sum().mul(0.5f / logitsP.size(0));
     }
 
+    /**
+     * Mean over rows of the cross-entropy of raw logits [n, classes] against soft targets [n,
+     * classes] (rows of probabilities, such as a teacher's): -sum(targets * log softmax(logits)).
+     * It differs from KL(targets || softmax(logits)) only by the targets' entropy, a constant, so
+     * its gradient is the divergence's. The targets get no gradient.
+     */
+    public static Tensor softCrossEntropy(Tensor logits, Tensor targets) {
+        if (!logits.shape().equals(targets.shape()) || logits.dim() != 2) {
+            throw new IllegalArgumentException("softCrossEntropy needs logits and targets [n, classes] of one shape, got "
+                    + logits.shape() + " and " + targets.shape());
+        }
+        return logits.logSoftmax(-1).mul(targets.detach()).sum().mul(-1f / logits.size(0));
+    }
+
     /** Identity unless {@code training}; then inverted dropout with probability {@code p}. */
     public static Tensor dropout(Tensor x, float p, boolean training, Random rng) {
         return !training || p == 0f ? x : NnOps.dropout(x, p, rng);

@@ -83,6 +83,9 @@ class GradientCheckNnTest {
         check("crossEntropy scaled logits", x -> Functional.crossEntropy(x[0].mul(x[1]), targets), randn(4, 4, 3), positive(5));
         check("symmetricKl", x -> Functional.symmetricKl(x[0], x[1]), randn(6, 4, 3), randn(7, 4, 3));
         check("symmetricKl of halves", x -> Functional.symmetricKl(x[0].narrow(0, 0, 2), x[0].narrow(0, 2, 2)), randn(8, 4, 2));
+        Tensor soft = randn(9, 4, 3).softmax(1);
+        check("softCrossEntropy", x -> Functional.softCrossEntropy(x[0], soft), randn(10, 4, 3));
+        check("softCrossEntropy of softened logits", x -> Functional.softCrossEntropy(x[0].mul(0.5f), soft), randn(11, 4, 3));
     }
 
     @Test

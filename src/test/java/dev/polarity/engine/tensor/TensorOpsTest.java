@@ -263,4 +263,19 @@ class TensorOpsTest {
         assertThatThrownBy(() -> Functional.symmetricKl(p, t(new float[] {1, 2}, 1, 2)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one shape");
     }
+
+    @Test
+    void softCrossEntropyIsTheCrossEntropyForOneHotTargetsAndTheEntropyForItsOwnPrediction() {
+        Tensor logits = t(new float[] {0, 1, 2, -1}, 2, 2);
+        int[] labels = {1, 0};
+        Tensor oneHot = t(new float[] {0, 1, 1, 0}, 2, 2);
+        assertThat(Functional.softCrossEntropy(logits, oneHot).item())
+                .isCloseTo(Functional.crossEntropy(logits, labels).item(), within(1e-6f));
+        double a = 1 / (1 + Math.E); // softmax(0, 1) = (a, 1 - a)
+        double b = 1 / (1 + Math.exp(3)); // softmax(2, -1) = (1 - b, b)
+        double entropies = -(a * Math.log(a) + (1 - a) * Math.log(1 - a)) - (b * Math.log(b) + (1 - b) * Math.log(1 - b));
+        assertThat(Functional.softCrossEntropy(logits, logits.softmax(1)).item()).isCloseTo((float) (entropies / 2), within(1e-6f));
+        assertThatThrownBy(() -> Functional.softCrossEntropy(logits, t(new float[] {1, 0}, 1, 2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one shape");
+    }
 }
