@@ -49,6 +49,13 @@ public record BertConfig(String modelType, int vocabSize, int hiddenSize, int nu
         return hiddenSize / numAttentionHeads;
     }
 
+    /** The same encoder with another depth and head count: what an import of a deeper export of this width needs. */
+    public BertConfig withDepth(int layers, int heads) {
+        return new BertConfig(modelType, vocabSize, hiddenSize, layers, heads, intermediateSize, hiddenAct,
+                maxPositionEmbeddings, typeVocabSize, layerNormEps, hiddenDropoutProb, attentionProbsDropoutProb,
+                padTokenId, labels);
+    }
+
     public BertConfig withLabels(List<String> newLabels) {
         return new BertConfig(modelType, vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
                 hiddenAct, maxPositionEmbeddings, typeVocabSize, layerNormEps, hiddenDropoutProb,

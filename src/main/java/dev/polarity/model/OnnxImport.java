@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -223,7 +222,7 @@ public final class OnnxImport {
     private static Path siblingTokenizer(Path onnx) throws IOException {
         Path dir = onnx.toAbsolutePath().getParent();
         String own = tokenizerName(onnx.getFileName().toString());
-        for (String name : new LinkedHashSet<>(List.of("tokenizer.json", own, TOKENIZER_ENTRY))) {
+        for (String name : List.of("tokenizer.json", own, TOKENIZER_ENTRY)) { // own can equal the last; a second look is harmless
             if (Files.isRegularFile(dir.resolve(name))) {
                 return dir.resolve(name);
             }
@@ -262,10 +261,7 @@ public final class OnnxImport {
             BertConfig m = BertConfig.allMiniLmL6V2();
             // The weights give every size but the head count, which only the graph's reshapes hold:
             // a wrong --layers fails the shape check, a wrong --heads would not, so it is asked for.
-            config = new BertConfig(m.modelType(), m.vocabSize(), m.hiddenSize(), positive(values, "--layers", m.numHiddenLayers()),
-                    positive(values, "--heads", m.numAttentionHeads()), m.intermediateSize(), m.hiddenAct(),
-                    m.maxPositionEmbeddings(), m.typeVocabSize(), m.layerNormEps(), m.hiddenDropoutProb(),
-                    m.attentionProbsDropoutProb(), m.padTokenId(), List.of());
+            config = m.withDepth(positive(values, "--layers", m.numHiddenLayers()), positive(values, "--heads", m.numAttentionHeads()));
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage().replace("BertConfig: ", "") + "; " + usage);
             return 2;

@@ -18,13 +18,11 @@ import java.util.List;
  */
 final class Teacher implements AutoCloseable {
     private final ModelFiles.Loaded loaded;
-    private final List<TextEncoder.Encoded> plain;
-    private final List<TextEncoder.Encoded> detok;
+    private final Spellings spellings;
 
-    private Teacher(ModelFiles.Loaded loaded, List<TextEncoder.Encoded> plain, List<TextEncoder.Encoded> detok) {
+    private Teacher(ModelFiles.Loaded loaded, Spellings spellings) {
         this.loaded = loaded;
-        this.plain = plain;
-        this.detok = detok;
+        this.spellings = spellings;
     }
 
     static Teacher load(Path dir, int maxTokens, List<Example> train, List<String> labels) throws IOException {
@@ -34,20 +32,14 @@ final class Teacher implements AutoCloseable {
             throw new IOException("teacher " + dir + " has labels " + loaded.model().labels() + ", the student needs " + labels);
         }
         loaded.model().eval();
-        List<TextEncoder.Encoded> plain = new ArrayList<>(train.size());
-        List<TextEncoder.Encoded> detok = new ArrayList<>(train.size());
-        for (Example e : train) {
-            plain.add(loaded.tokenizer().encode(e.text()));
-            detok.add(loaded.tokenizer().encode(SstText.detokenize(e.text())));
-        }
-        return new Teacher(loaded, plain, detok);
+        return new Teacher(loaded, Spellings.encode(loaded.tokenizer(), train));
     }
 
     /** softmax(logits / temperature) [n, classes] for these training examples, as constants. */
     Tensor probabilities(int[] examples, boolean[] detokenized, float temperature) {
         List<TextEncoder.Encoded> texts = new ArrayList<>(examples.length);
         for (int i = 0; i < examples.length; i++) {
-            texts.add(detokenized[i] ? detok.get(examples[i]) : plain.get(examples[i]));
+            texts.add(spellings.get(examples[i], detokenized[i]));
         }
         try (var scope = GradMode.noGrad()) {
             return loaded.model().forward(TextEncoder.pad(texts)).mul(1f / temperature).softmax(-1);

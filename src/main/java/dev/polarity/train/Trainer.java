@@ -52,13 +52,7 @@ public final class Trainer {
         try (TextEncoder tokenizer = new TextEncoder(tokenizerJson(), s.maxTokens());
              Teacher teacher = s.teacher() == null ? null : Teacher.load(s.teacher(), s.maxTokens(), train, LABELS)) {
             log.printf("tokenizing %d training examples (both spellings)...%n", train.size());
-            List<TextEncoder.Encoded> plain = new ArrayList<>(train.size());
-            List<TextEncoder.Encoded> detok = new ArrayList<>(train.size());
-            for (Example e : train) {
-                plain.add(tokenizer.encode(e.text()));
-                detok.add(tokenizer.encode(SstText.detokenize(e.text())));
-            }
-            return loop(model, tokenizer, train, plain, detok, dev, dropoutRng, teacher);
+            return loop(model, tokenizer, train, Spellings.encode(tokenizer, train), dev, dropoutRng, teacher);
         }
     }
 
@@ -72,7 +66,7 @@ public final class Trainer {
     }
 
     private Metrics loop(SequenceClassifier model, TextEncoder tokenizer, List<Example> train,
-                         List<TextEncoder.Encoded> plain, List<TextEncoder.Encoded> detok, List<Example> dev,
+                         Spellings spellings, List<Example> dev,
                          Random dropoutRng, Teacher teacher) throws IOException {
         if (s.freezeWordEmbeddings()) {
             model.namedParameters().get("bert.embeddings.word_embeddings.weight").requiresGrad(false);
@@ -97,7 +91,7 @@ public final class Trainer {
         for (int step = state.step(); step < total; step++) {
             int epoch = step / perEpoch;
             if (batches == null || step % perEpoch == 0) {
-                batches = epochBatches(epoch, plain);
+                batches = epochBatches(epoch, spellings.plain());
             }
             int[] batch = batches.get(step % perEpoch);
             Random pick = new Random(s.seed() * 1_000_003L + step);
@@ -106,7 +100,7 @@ public final class Trainer {
             boolean[] detokenized = new boolean[batch.length];
             for (int i = 0; i < batch.length; i++) {
                 detokenized[i] = pick.nextFloat() < s.detokenizeProbability();
-                texts.add(detokenized[i] ? detok.get(batch[i]) : plain.get(batch[i]));
+                texts.add(spellings.get(batch[i], detokenized[i]));
                 labels[i] = train.get(batch[i]).label();
             }
             Tensor teacherProbs = teacher == null ? null : teacher.probabilities(batch, detokenized, s.temperature());
