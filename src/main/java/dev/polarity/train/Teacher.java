@@ -7,7 +7,6 @@ import dev.polarity.model.ModelFiles;
 import dev.polarity.model.TextEncoder;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -35,12 +34,18 @@ final class Teacher implements AutoCloseable {
         return new Teacher(loaded, Spellings.encode(loaded.tokenizer(), train));
     }
 
-    /** softmax(logits / temperature) [n, classes] for these training examples, as constants. */
-    Tensor probabilities(int[] examples, boolean[] detokenized, float temperature) {
-        List<TextEncoder.Encoded> texts = new ArrayList<>(examples.length);
-        for (int i = 0; i < examples.length; i++) {
-            texts.add(spellings.get(examples[i], detokenized[i]));
-        }
+    /** A training example in the teacher's own tokenization, in the spelling the student was shown. */
+    TextEncoder.Encoded encoded(int example, boolean detokenized) {
+        return spellings.get(example, detokenized);
+    }
+
+    /** A text the training set does not have (an augmented sentence), in the teacher's tokenization. */
+    TextEncoder.Encoded encode(String text) {
+        return loaded.tokenizer().encode(text);
+    }
+
+    /** softmax(logits / temperature) [n, classes] for these texts, as constants. */
+    Tensor probabilities(List<TextEncoder.Encoded> texts, float temperature) {
         try (var scope = GradMode.noGrad()) {
             return loaded.model().forward(TextEncoder.pad(texts)).mul(1f / temperature).softmax(-1);
         }

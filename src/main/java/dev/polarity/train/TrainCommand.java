@@ -25,7 +25,8 @@ public final class TrainCommand {
                     a.integer("seed", 42), a.integer("max-tokens", 128),
                     DType.valueOf(a.string("dtype", "F16").toUpperCase(Locale.ROOT)), !a.flag("no-freeze-embeddings"),
                     a.number("detokenize", 0.5f), a.number("ema", 0f), a.number("layer-decay", 1f), a.number("rdrop", 0f),
-                    a.path("teacher", null), a.number("distill", 0.5f), a.number("temperature", 2f), a.integer("limit", 0));
+                    a.path("teacher", null), a.number("distill", 0.5f), a.number("temperature", 2f),
+                    a.number("augment", 0f), a.integer("limit", 0));
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException(e.getMessage());
         }

@@ -10,7 +10,7 @@ public record TrainSettings(Path base, Path train, Path dev, Path out, Path chec
                             float lr, float warmupFraction, float weightDecay, float clipNorm, int evalEvery,
                             int checkpointEvery, long seed, int maxTokens, DType dtype, boolean freezeWordEmbeddings,
                             float detokenizeProbability, float emaDecay, float layerDecay, float rdrop, Path teacher, float distill,
-                            float temperature, int limit) {
+                            float temperature, float augment, int limit) {
     public TrainSettings {
         if (epochs < 1 || batchSize < 1 || lr <= 0 || evalEvery < 1 || checkpointEvery < 1 || maxTokens < 2) {
             throw new IllegalArgumentException("epochs, batch, lr, eval-every, checkpoint-every must be positive and max-tokens >= 2");
@@ -26,6 +26,12 @@ public record TrainSettings(Path base, Path train, Path dev, Path out, Path chec
         }
         if (!(distill >= 0 && distill <= 1) || !(temperature > 0)) {
             throw new IllegalArgumentException("distill must be in [0, 1] and temperature > 0");
+        }
+        if (!(augment >= 0 && augment <= 1)) {
+            throw new IllegalArgumentException("augment must be a fraction in [0, 1]");
+        }
+        if (augment > 0 && teacher == null) {
+            throw new IllegalArgumentException("--augment needs --teacher: an altered sentence's label comes from the teacher");
         }
         if (teacher != null && rdrop > 0) {
             throw new IllegalArgumentException("--teacher and --rdrop do not combine; use one");
@@ -59,6 +65,7 @@ public record TrainSettings(Path base, Path train, Path dev, Path out, Path chec
             m.put("teacher", teacher.toString());
             m.put("distill", distill);
             m.put("temperature", temperature);
+            m.put("augment", augment);
         }
         m.put("limit", limit);
         return m;

@@ -29,6 +29,12 @@ import java.util.Random;
  */
 public final class Trainer {
     public static final List<String> LABELS = List.of("negative", "positive");
+    private static final String WORD_EMBEDDINGS = "bert.embeddings.word_embeddings.weight";
+    /** TinyBERT's settings for word replacement: 15 candidates, each word swapped with probability 0.4. */
+    private static final int AUGMENT_NEIGHBOURS = 15;
+    private static final float AUGMENT_WORD_PROBABILITY = 0.4f;
+    /** Function words stay: swapped without context they make word salad, not new sentences. */
+    private static final int AUGMENT_SKIP_MOST_FREQUENT = 30;
     private static final int POOL = 50; // batches sorted together by length: little padding, still shuffled
 
     private final TrainSettings s;
@@ -52,7 +58,14 @@ public final class Trainer {
         try (TextEncoder tokenizer = new TextEncoder(tokenizerJson(), s.maxTokens());
              Teacher teacher = s.teacher() == null ? null : Teacher.load(s.teacher(), s.maxTokens(), train, LABELS)) {
             log.printf("tokenizing %d training examples (both spellings)...%n", train.size());
-            return loop(model, tokenizer, train, Spellings.encode(tokenizer, train), dev, dropoutRng, teacher);
+            Augmenter augmenter = null;
+            if (s.augment() > 0) {
+                augmenter = Augmenter.build(train, tokenizer, model.namedParameters().get(WORD_EMBEDDINGS),
+                        AUGMENT_NEIGHBOURS, AUGMENT_WORD_PROBABILITY, AUGMENT_SKIP_MOST_FREQUENT);
+                log.printf("augmenting %.0f%% of examples: %d words with %d neighbours each%n", 100 * s.augment(),
+                        augmenter.vocabularySize(), AUGMENT_NEIGHBOURS);
+            }
+            return loop(model, tokenizer, train, Spellings.encode(tokenizer, train), dev, dropoutRng, teacher, augmenter);
         }
     }
 
@@ -67,9 +80,9 @@ public final class Trainer {
 
     private Metrics loop(SequenceClassifier model, TextEncoder tokenizer, List<Example> train,
                          Spellings spellings, List<Example> dev,
-                         Random dropoutRng, Teacher teacher) throws IOException {
+                         Random dropoutRng, Teacher teacher, Augmenter augmenter) throws IOException {
         if (s.freezeWordEmbeddings()) {
-            model.namedParameters().get("bert.embeddings.word_embeddings.weight").requiresGrad(false);
+            model.namedParameters().get(WORD_EMBEDDINGS).requiresGrad(false);
         }
         int layers = model.encoder().config().numHiddenLayers();
         AdamW opt = new AdamW(groups(model.namedParameters(), layers, s.weightDecay(), s.layerDecay()), s.lr(), 0.9f, 0.999f, 1e-8f);
@@ -96,14 +109,29 @@ public final class Trainer {
             int[] batch = batches.get(step % perEpoch);
             Random pick = new Random(s.seed() * 1_000_003L + step);
             List<TextEncoder.Encoded> texts = new ArrayList<>(batch.length);
+            List<TextEncoder.Encoded> teacherTexts = new ArrayList<>(batch.length);
             int[] labels = new int[batch.length];
-            boolean[] detokenized = new boolean[batch.length];
+            boolean[] augmented = new boolean[batch.length];
             for (int i = 0; i < batch.length; i++) {
-                detokenized[i] = pick.nextFloat() < s.detokenizeProbability();
-                texts.add(spellings.get(batch[i], detokenized[i]));
+                boolean detokenized = pick.nextFloat() < s.detokenizeProbability();
                 labels[i] = train.get(batch[i]).label();
+                augmented[i] = augmenter != null && pick.nextFloat() < s.augment();
+                if (augmented[i]) {
+                    String text = augmenter.augment(train.get(batch[i]).text(), pick);
+                    String spelled = detokenized ? SstText.detokenize(text) : text;
+                    texts.add(tokenizer.encode(spelled));
+                    teacherTexts.add(teacher.encode(spelled));
+                } else {
+                    texts.add(spellings.get(batch[i], detokenized));
+                    if (teacher != null) {
+                        teacherTexts.add(teacher.encoded(batch[i], detokenized));
+                    }
+                }
             }
-            Tensor teacherProbs = teacher == null ? null : teacher.probabilities(batch, detokenized, s.temperature());
+            Tensor teacherProbs = teacher == null ? null : teacher.probabilities(teacherTexts, s.temperature());
+            if (augmenter != null) {
+                relabel(labels, augmented, teacherProbs);
+            }
             model.train();
             dropoutRng.setSeed(s.seed() ^ (step * 0x9E3779B97F4A7C15L)); // same masks after a resume
             Tensor loss;
@@ -135,6 +163,26 @@ public final class Trainer {
             }
         }
         return finish(dev, progress);
+    }
+
+    /**
+     * An augmented sentence may no longer mean what its label says ("a good film" -> "a bad film"),
+     * so its hard label is the teacher's choice; the others keep the label from the data.
+     */
+    static void relabel(int[] labels, boolean[] augmented, Tensor teacherProbs) {
+        int classes = teacherProbs.size(1);
+        float[] p = teacherProbs.toArray();
+        for (int i = 0; i < labels.length; i++) {
+            if (augmented[i]) {
+                int best = 0;
+                for (int c = 1; c < classes; c++) {
+                    if (p[i * classes + c] > p[i * classes + best]) {
+                        best = c;
+                    }
+                }
+                labels[i] = best;
+            }
+        }
     }
 
     /**

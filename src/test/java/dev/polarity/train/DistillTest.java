@@ -57,7 +57,7 @@ class DistillTest {
         List<Example> train = List.of(new Example(1, "a fine , funny film ."), new Example(0, "it does n't work ."));
         try (Teacher teacher = Teacher.load(dir, 32, train, LABELS);
              GradMode.Scope gradOn = GradMode.enableGrad()) {
-            Tensor probs = teacher.probabilities(new int[] {0, 1}, new boolean[] {false, true}, 2f);
+            Tensor probs = teacher.probabilities(List.of(teacher.encoded(0, false), teacher.encoded(1, true)), 2f);
             assertThat(probs.requiresGrad()).isFalse();
             assertThat(Backward.sizeOf(probs).nodes()).isZero();
             float[] p = probs.toArray();
