@@ -15,10 +15,7 @@ import tools.jackson.databind.ObjectMapper;
 class ShippedModelTest {
     static final Path SHIPPED = Path.of("models", "polarity-sst2-minilm");
 
-    /**
-     * The floor is what the shipped model measured (eval.json), not yet the 91% that issue 4 asks
-     * for: a regression guard until a better model replaces this one.
-     */
+    /** Issue 4's bar: 91% on SST-2 dev, and the accuracy eval.json recorded for these weights. */
     @Test
     void reproducesItsRecordedDevAccuracy() throws Exception {
         double recorded = new ObjectMapper().readTree(SHIPPED.resolve("eval.json").toFile()).get("accuracy").asDouble();
@@ -27,7 +24,7 @@ class ShippedModelTest {
             System.out.print("shipped model on SST-2 dev: " + metrics.format());
             assertThat(metrics.count()).isEqualTo(872);
             assertThat(metrics.accuracy()).isCloseTo(recorded, org.assertj.core.data.Offset.offset(0.002));
-            assertThat(metrics.accuracy()).isGreaterThanOrEqualTo(0.905);
+            assertThat(metrics.accuracy()).isGreaterThanOrEqualTo(0.91);
         }
     }
 
