@@ -58,6 +58,7 @@ public final class Trainer {
         try (TextEncoder tokenizer = new TextEncoder(tokenizerJson(), s.maxTokens());
              Teacher teacher = s.teacher() == null ? null : Teacher.load(s.teacher(), s.maxTokens(), train, LABELS)) {
             log.printf("tokenizing %d training examples (both spellings)...%n", train.size());
+            Spellings spellings = Spellings.encode(tokenizer, train);
             Augmenter augmenter = null;
             if (s.augment() > 0) {
                 augmenter = Augmenter.build(train, tokenizer, model.namedParameters().get(WORD_EMBEDDINGS),
@@ -65,7 +66,7 @@ public final class Trainer {
                 log.printf("augmenting %.0f%% of examples: %d words with %d neighbours each%n", 100 * s.augment(),
                         augmenter.vocabularySize(), AUGMENT_NEIGHBOURS);
             }
-            return loop(model, tokenizer, train, Spellings.encode(tokenizer, train), dev, dropoutRng, teacher, augmenter);
+            return loop(model, tokenizer, train, spellings, dev, dropoutRng, teacher, augmenter);
         }
     }
 
@@ -170,17 +171,10 @@ public final class Trainer {
      * so its hard label is the teacher's choice; the others keep the label from the data.
      */
     static void relabel(int[] labels, boolean[] augmented, Tensor teacherProbs) {
-        int classes = teacherProbs.size(1);
-        float[] p = teacherProbs.toArray();
+        float[] choice = teacherProbs.argmax(-1, false).toArray();
         for (int i = 0; i < labels.length; i++) {
             if (augmented[i]) {
-                int best = 0;
-                for (int c = 1; c < classes; c++) {
-                    if (p[i * classes + c] > p[i * classes + best]) {
-                        best = c;
-                    }
-                }
-                labels[i] = best;
+                labels[i] = (int) choice[i];
             }
         }
     }
