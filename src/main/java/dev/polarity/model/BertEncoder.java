@@ -39,7 +39,7 @@ public final class BertEncoder extends Module {
      * padded positions too but never attend to them.
      */
     public Tensor forward(Batch batch) {
-        if (FAST_PATH && !GradMode.isGradEnabled() && !anyTraining()) {
+        if (FAST_PATH && !GradMode.isRecording() && !anyTraining()) {
             return fast.forward(batch);
         }
         return forwardModules(batch);

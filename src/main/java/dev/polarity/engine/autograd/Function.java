@@ -54,11 +54,11 @@ public abstract class Function {
                 break;
             }
         }
-        Tensor[] ins = inputs.clone();
-        return Node.record(name(), out, ins, ctx.saved, g -> {
+        int count = inputs.length;
+        return Node.record(name(), out, inputs.clone(), ctx.saved, g -> {
             Tensor[] grads = backward(ctx, g);
-            if (grads.length != ins.length) {
-                throw new IllegalStateException(name() + ".backward returned " + grads.length + " gradients for " + ins.length + " inputs");
+            if (grads.length != count) {
+                throw new IllegalStateException(name() + ".backward returned " + grads.length + " gradients for " + count + " inputs");
             }
             return grads;
         });

@@ -24,22 +24,31 @@ public final class GradMode {
         return STATE.get().inference;
     }
 
+    /**
+     * Whether ops record graph nodes now: grad mode on and inference mode off. As in PyTorch,
+     * {@code enableGrad()} inside {@code inferenceMode()} turns grad mode on but records nothing.
+     */
+    public static boolean isRecording() {
+        State s = STATE.get();
+        return s.gradEnabled && !s.inference;
+    }
+
     /** Disables recording until closed. */
     public static Scope noGrad() {
         return enter(new State(false, STATE.get().inference));
     }
 
-    /** Re-enables recording inside a {@link #noGrad()} scope, until closed. Not allowed inside inferenceMode. */
+    /**
+     * Re-enables recording inside a {@link #noGrad()} scope, until closed. Inside
+     * {@link #inferenceMode()} it turns grad mode on, as PyTorch does, but nothing is recorded
+     * until inference mode ends (see {@link #isRecording()}).
+     */
     public static Scope enableGrad() {
         return setGradEnabled(true);
     }
 
     public static Scope setGradEnabled(boolean enabled) {
-        State now = STATE.get();
-        if (enabled && now.inference) {
-            throw new IllegalStateException("enableGrad()/setGradEnabled(true) is not allowed inside inferenceMode()");
-        }
-        return enter(new State(enabled, now.inference));
+        return enter(new State(enabled, STATE.get().inference));
     }
 
     /**
@@ -47,7 +56,16 @@ public final class GradMode {
      * them, because nothing about their history was kept.
      */
     public static Scope inferenceMode() {
-        return enter(new State(false, true));
+        return inferenceMode(true);
+    }
+
+    /**
+     * {@code inferenceMode(false)} leaves inference mode with grad mode on (PyTorch's
+     * {@code inference_mode(False)}): nested inside {@code inferenceMode()}, tensors made there are
+     * normal tensors again.
+     */
+    public static Scope inferenceMode(boolean enabled) {
+        return enter(new State(!enabled, enabled));
     }
 
     public static <T> T noGrad(Supplier<T> body) {

@@ -22,13 +22,16 @@ final class Elementwise {
             broadcastLoop(op, a, b, outShape, out);
         }
         Tensor result = Tensor.wrap(out, outShape);
+        Shape as = a.shape;
+        Shape bs = b.shape;
+        boolean bNeedsGrad = b.requiresGrad();
         switch (op) {
             case ADD:
                 return Node.record(name, result, new Tensor[] {a, b}, new Tensor[0],
-                        g -> new Tensor[] {g.sumTo(a.shape), g.sumTo(b.shape)});
+                        g -> new Tensor[] {g.sumTo(as), g.sumTo(bs)});
             case SUB:
                 return Node.record(name, result, new Tensor[] {a, b}, new Tensor[0],
-                        g -> new Tensor[] {g.sumTo(a.shape), b.requiresGrad() ? g.neg().sumTo(b.shape) : null});
+                        g -> new Tensor[] {g.sumTo(as), bNeedsGrad ? g.neg().sumTo(bs) : null});
             case MUL:
                 return Node.record(name, result, new Tensor[] {a, b}, new Tensor[] {a, b}, g -> new Tensor[] {
                     a.requiresGrad() ? g.mul(b).sumTo(a.shape) : null,
@@ -143,7 +146,8 @@ final class Elementwise {
                 out[i] = value;
             }
         }
-        return Node.record("maskedFill", Tensor.wrap(out, x.shape), new Tensor[] {x}, new Tensor[0], g -> {
+        Tensor kept = Tensor.wrap(m, x.shape); // saved, so that backward without retainGraph frees it
+        return Node.record("maskedFill", Tensor.wrap(out, x.shape), new Tensor[] {x}, new Tensor[] {kept}, g -> {
             float[] gv = g.contiguousCopyData();
             for (int i = 0; i < gv.length; i++) {
                 if (m[i] != 0f) {
@@ -156,11 +160,20 @@ final class Elementwise {
 
     // ---------------------------------------------------------------- in-place writes
 
-    /** In-place writes are never recorded: refuse them where a gradient would silently go wrong. */
+    /**
+     * In-place writes are never recorded: refuse them where a gradient would silently go wrong,
+     * including through a view whose base requires grad (the view may predate that: PyTorch
+     * refuses those writes too).
+     */
     private static void checkInPlace(String op, Tensor t, Tensor other) {
-        if (GradMode.isGradEnabled() && (t.requiresGrad() || (other != null && other.requiresGrad()))) {
+        if (GradMode.isRecording() && (t.requiresGrad() || (other != null && other.requiresGrad()))) {
             throw new IllegalStateException(op + " on a tensor of shape " + t.shape
                     + " that requires grad while grad mode is on: in-place ops are not recorded; use the out-of-place op or run it inside noGrad()");
+        }
+        if (GradMode.isRecording() && t.isView() && t.base().requiresGrad()) {
+            throw new IllegalStateException(op + " on a view of shape " + t.shape + " whose base of shape " + t.base().shape()
+                    + " requires grad while grad mode is on: the write would change the base behind autograd's back; "
+                    + "write to a clone, or run it inside noGrad()");
         }
         for (int i = 0; i < t.dim(); i++) {
             if (t.strides[i] == 0 && t.shape.dim(i) > 1) {

@@ -177,6 +177,7 @@ final class NnOps {
         int[] dims = java.util.Arrays.copyOf(idsShape.toArray(), idsShape.rank() + 1);
         dims[idsShape.rank()] = dim;
         int[] kept = ids.clone();
+        Shape weightShape = weight.shape;
         return Node.record("embedding", Tensor.wrap(out, Shape.of(dims)), new Tensor[] {weight}, new Tensor[0], g -> {
             float[] gv = g.contiguousCopyData();
             float[] gw = new float[vocab * dim];
@@ -186,7 +187,7 @@ final class NnOps {
                     gw[row + j] += gv[i * dim + j];
                 }
             }
-            return new Tensor[] {Tensor.wrap(gw, weight.shape)};
+            return new Tensor[] {Tensor.wrap(gw, weightShape)};
         });
     }
 
@@ -208,13 +209,14 @@ final class NnOps {
         }
         int[] kept = targets.clone();
         Tensor out = Tensor.scalar((float) (loss / n));
+        Shape inShape = logProbs.shape;
         return Node.record("nllLoss", out, new Tensor[] {logProbs}, new Tensor[0], g -> {
             float[] gx = new float[n * c];
             float gs = g.item() / n;
             for (int i = 0; i < n; i++) {
                 gx[i * c + kept[i]] = -gs;
             }
-            return new Tensor[] {Tensor.wrap(gx, logProbs.shape)};
+            return new Tensor[] {Tensor.wrap(gx, inShape)};
         });
     }
 

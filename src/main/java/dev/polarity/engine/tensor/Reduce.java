@@ -15,7 +15,8 @@ final class Reduce {
             s += src[off + i];
         }
         Tensor out = Tensor.scalar((float) s);
-        return Node.record("sum", out, new Tensor[] {t}, new Tensor[0], g -> new Tensor[] {g.expand(t.shape.toArray())});
+        int[] in = t.shape.toArray();
+        return Node.record("sum", out, new Tensor[] {t}, new Tensor[0], g -> new Tensor[] {g.expand(in)});
     }
 
     private static int[] reducedDims(Shape s, int d, boolean keepDim) {
@@ -66,8 +67,8 @@ final class Reduce {
         }
         int[] keep = reducedDims(t.shape, d, true);
         Tensor result = Tensor.wrap(out, Shape.of(reducedDims(t.shape, d, keepDim)));
-        return Node.record("sum", result, new Tensor[] {t}, new Tensor[0],
-                g -> new Tensor[] {g.reshape(keep).expand(t.shape.toArray())});
+        int[] in = t.shape.toArray();
+        return Node.record("sum", result, new Tensor[] {t}, new Tensor[0], g -> new Tensor[] {g.reshape(keep).expand(in)});
     }
 
     static Tensor max(Tensor t, int dim, boolean keepDim) {
@@ -83,15 +84,16 @@ final class Reduce {
         int[] where = new int[outer * inner];
         argmaxInto(x, outer, len, inner, out, where);
         Tensor result = Tensor.wrap(out, Shape.of(reducedDims(t.shape, d, keepDim)));
+        Shape in = t.shape;
         return Node.record("max", result, new Tensor[] {t}, new Tensor[0], g -> {
             float[] gv = g.contiguousCopyData();
-            float[] gx = new float[x.length];
+            float[] gx = new float[in.numel()];
             for (int o = 0; o < outer; o++) {
                 for (int i = 0; i < inner; i++) {
                     gx[(o * len + where[o * inner + i]) * inner + i] = gv[o * inner + i];
                 }
             }
-            return new Tensor[] {Tensor.wrap(gx, t.shape)};
+            return new Tensor[] {Tensor.wrap(gx, in)};
         });
     }
 

@@ -3,8 +3,12 @@ package dev.polarity.engine.tensor;
 import dev.polarity.engine.autograd.Backward;
 import dev.polarity.engine.autograd.GradMode;
 import dev.polarity.engine.autograd.Node;
+import dev.polarity.engine.autograd.Autograd;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 
 /**
  * A float32 n-dimensional tensor: a view (offset, shape, strides) over a shared {@link Storage},
@@ -17,21 +21,29 @@ public class Tensor {
     final Shape shape;
     final int[] strides;
     private final boolean inference;
+    /** For a view: the tensor that owns the storage (never itself a view), as PyTorch's {@code _base}. */
+    private final Tensor base;
     private boolean requiresGrad;
     private Tensor grad;
     private Node gradFn;
+    private List<UnaryOperator<Tensor>> hooks;
 
+    /** A new tensor over {@code storage}: an inference tensor when made inside inferenceMode(). */
     Tensor(Storage storage, int offset, Shape shape, int[] strides) {
-        this(storage, offset, shape, strides, false);
+        this(storage, offset, shape, strides, GradMode.isInferenceMode(), null);
     }
 
-    /** {@code inferenceBase}: a view or detach of an inference tensor is one too, whatever the current mode. */
-    Tensor(Storage storage, int offset, Shape shape, int[] strides, boolean inferenceBase) {
+    /**
+     * A view or detach: it is an inference tensor exactly when what it looks at is one, whatever
+     * the current mode (PyTorch: a view made in inferenceMode() of a normal tensor is normal).
+     */
+    Tensor(Storage storage, int offset, Shape shape, int[] strides, boolean inference, Tensor base) {
         this.storage = storage;
         this.offset = offset;
         this.shape = shape;
         this.strides = strides;
-        this.inference = inferenceBase || GradMode.isInferenceMode();
+        this.inference = inference;
+        this.base = base;
     }
 
     /** A fresh contiguous tensor that owns {@code data}. */
@@ -178,6 +190,16 @@ public class Tensor {
         return inference;
     }
 
+    /** True for a tensor made by a view op (it shares its base's storage); detach() is not a view. */
+    public boolean isView() {
+        return base != null;
+    }
+
+    /** The tensor a view looks at, or null when this is not a view. */
+    public Tensor base() {
+        return base;
+    }
+
     // ---------------------------------------------------------------- autograd state
 
     public boolean requiresGrad() {
@@ -228,6 +250,54 @@ public class Tensor {
         }
     }
 
+    /**
+     * Keeps this non-leaf tensor's gradient in {@link #grad()} after backward (leaves always keep
+     * theirs), accumulating across backward calls as a leaf's does.
+     */
+    public Tensor retainGrad() {
+        if (!requiresGrad) {
+            throw new IllegalStateException("retainGrad() on a tensor of shape " + shape + " that does not require grad");
+        }
+        if (gradFn != null) {
+            Autograd.retainGrad(this);
+        }
+        return this;
+    }
+
+    /**
+     * Registers {@code hook} to run on the whole gradient flowing into this tensor in each backward
+     * pass, before it is used or accumulated; a non-null return value replaces the gradient.
+     */
+    public Autograd.RemovableHandle registerHook(UnaryOperator<Tensor> hook) {
+        if (!requiresGrad) {
+            throw new IllegalStateException("registerHook on a tensor of shape " + shape + " that does not require grad");
+        }
+        if (gradFn != null) {
+            return Autograd.registerHook(this, hook);
+        }
+        synchronized (this) {
+            if (hooks == null) {
+                hooks = new CopyOnWriteArrayList<>();
+            }
+        }
+        hooks.add(hook);
+        return () -> hooks.remove(hook);
+    }
+
+    /** Engine internal: runs this leaf's hooks on the gradient about to be accumulated. */
+    public Tensor applyLeafHooks(Tensor g) {
+        List<UnaryOperator<Tensor>> hs = hooks;
+        if (hs != null) {
+            for (UnaryOperator<Tensor> h : hs) {
+                Tensor replaced = h.apply(g);
+                if (replaced != null) {
+                    g = replaced;
+                }
+            }
+        }
+        return g;
+    }
+
     public void backward() {
         Backward.run(this, null, false);
     }
@@ -242,7 +312,7 @@ public class Tensor {
 
     /** Same storage, no history, never requires grad. */
     public Tensor detach() {
-        return new Tensor(storage, offset, shape, strides, inference);
+        return new Tensor(storage, offset, shape, strides, inference, null);
     }
 
     // ---------------------------------------------------------------- element access

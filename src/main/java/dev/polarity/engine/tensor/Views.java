@@ -7,7 +7,12 @@ final class Views {
     private Views() {}
 
     private static Tensor viewOf(Tensor t, int offset, Shape shape, int[] strides) {
-        return new Tensor(t.storage, offset, shape, strides, t.isInference());
+        return new Tensor(t.storage, offset, shape, strides, t.isInference(), t.isView() ? t.base() : t);
+    }
+
+    /** A view of an inference tensor is an inference tensor and records nothing, whatever the mode (PyTorch). */
+    private static Tensor recordView(String op, Tensor t, Tensor out, Node.BackwardFn fn) {
+        return t.isInference() ? out : Node.record(op, out, new Tensor[] {t}, new Tensor[0], fn);
     }
 
     static Tensor contiguous(Tensor t) {
@@ -56,7 +61,8 @@ final class Views {
             throw new IllegalStateException("view: input of shape " + t.shape + " is not contiguous; use reshape()");
         }
         Tensor out = viewOf(t, t.offset, s, s.contiguousStrides());
-        return Node.record("view", out, new Tensor[] {t}, new Tensor[0], g -> new Tensor[] {g.reshape(t.shape.toArray())});
+        int[] in = t.shape.toArray();
+        return recordView("view", t, out, g -> new Tensor[] {g.reshape(in)});
     }
 
     static Tensor reshape(Tensor t, int[] dims) {
@@ -96,7 +102,7 @@ final class Views {
             inverse[o] = i;
         }
         Tensor out = viewOf(t, t.offset, Shape.of(dims), strides);
-        return Node.record("permute", out, new Tensor[] {t}, new Tensor[0], g -> new Tensor[] {g.permute(inverse)});
+        return recordView("permute", t, out, g -> new Tensor[] {g.permute(inverse)});
     }
 
     static Tensor narrow(Tensor t, int dim, int start, int length) {
@@ -109,8 +115,9 @@ final class Views {
         int[] dims = t.shape.toArray();
         dims[d] = length;
         Tensor out = viewOf(t, t.offset + start * t.strides[d], Shape.of(dims), t.strides.clone());
-        return Node.record("narrow", out, new Tensor[] {t}, new Tensor[0], g -> {
-            Tensor full = Tensor.zeros(t.shape.toArray());
+        int[] in = t.shape.toArray();
+        return recordView("narrow", t, out, g -> {
+            Tensor full = Tensor.zeros(in);
             Strided.copyFrom(full.narrow(d, start, length), g.contiguousCopyData(), 0);
             return new Tensor[] {full};
         });
@@ -135,7 +142,8 @@ final class Views {
             }
         }
         Tensor out = viewOf(t, t.offset, Shape.of(dims), strides);
-        return Node.record("unsqueeze", out, new Tensor[] {t}, new Tensor[0], g -> new Tensor[] {g.reshape(t.shape.toArray())});
+        int[] in = t.shape.toArray();
+        return recordView("unsqueeze", t, out, g -> new Tensor[] {g.reshape(in)});
     }
 
     static Tensor squeeze(Tensor t, int dim) {
@@ -154,7 +162,8 @@ final class Views {
             }
         }
         Tensor out = viewOf(t, t.offset, Shape.of(dims), strides);
-        return Node.record("squeeze", out, new Tensor[] {t}, new Tensor[0], g -> new Tensor[] {g.reshape(t.shape.toArray())});
+        int[] in = t.shape.toArray();
+        return recordView("squeeze", t, out, g -> new Tensor[] {g.reshape(in)});
     }
 
     static Tensor expand(Tensor t, int[] dims) {
@@ -170,7 +179,8 @@ final class Views {
             }
         }
         Tensor out = viewOf(t, t.offset, target, Strided.broadcastStrides(t, target));
-        return Node.record("expand", out, new Tensor[] {t}, new Tensor[0], g -> new Tensor[] {g.sumTo(t.shape)});
+        Shape in = t.shape;
+        return recordView("expand", t, out, g -> new Tensor[] {g.sumTo(in)});
     }
 
     static Tensor concat(int dim, Tensor[] parts) {
@@ -199,14 +209,18 @@ final class Views {
         for (int i = 0; i < parts.length; i++) {
             starts[i] = at;
             int len = parts[i].shape.dim(d);
-            Strided.copyFrom(new Tensor(out.storage, out.offset + at * out.strides[d], parts[i].shape, out.strides),
+            Strided.copyFrom(new Tensor(out.storage, out.offset + at * out.strides[d], parts[i].shape, out.strides, false, out),
                     parts[i].contiguousCopyData(), 0);
             at += len;
         }
+        int[] lengths = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            lengths[i] = parts[i].shape.dim(d);
+        }
         return Node.record("concat", out, parts.clone(), new Tensor[0], g -> {
-            Tensor[] grads = new Tensor[parts.length];
-            for (int i = 0; i < parts.length; i++) {
-                grads[i] = g.narrow(d, starts[i], parts[i].shape.dim(d));
+            Tensor[] grads = new Tensor[lengths.length];
+            for (int i = 0; i < lengths.length; i++) {
+                grads[i] = g.narrow(d, starts[i], lengths[i]);
             }
             return grads;
         });
