@@ -26,6 +26,16 @@ final class BertEmbeddings extends Module {
     }
 
     Tensor forward(Batch b) {
+        return forwardFromWords(words(b), b);
+    }
+
+    /** The word-embedding rows of the batch's ids: [batch, length, hidden], what gradient explanations differentiate against. */
+    Tensor words(Batch b) {
+        return words.forward(b.ids(), b.size(), b.length());
+    }
+
+    /** The rest of the embedding layer, from given word embeddings [batch, length, hidden]. */
+    Tensor forwardFromWords(Tensor wordEmbeddings, Batch b) {
         if (b.length() > maxPositions) {
             throw new IllegalArgumentException("sequence length " + b.length() + " exceeds the model's " + maxPositions + " positions");
         }
@@ -33,7 +43,7 @@ final class BertEmbeddings extends Module {
         for (int i = 0; i < pos.length; i++) {
             pos[i] = i;
         }
-        Tensor x = words.forward(b.ids(), b.size(), b.length())
+        Tensor x = wordEmbeddings
                 .add(positions.forward(pos, b.length()))
                 .add(types.forward(b.typeIds(), b.size(), b.length()));
         return dropout.forward(norm.forward(x));

@@ -47,7 +47,23 @@ public final class BertEncoder extends Module {
 
     /** The module path, whatever the modes: what training runs, and the reference for the fast path. */
     Tensor forwardModules(Batch batch) {
-        Tensor x = embeddings.forward(batch);
+        return layers(embeddings.forward(batch), batch);
+    }
+
+    /** Word embeddings [batch, length, hidden] of the batch's ids, as the first layer looks them up. */
+    public Tensor wordEmbeddings(Batch batch) {
+        return embeddings.words(batch);
+    }
+
+    /**
+     * Last hidden states from given word embeddings instead of ids (the module path in any mode):
+     * gradients with respect to the input, as explanations need them, flow back to {@code words}.
+     */
+    public Tensor forwardFromWordEmbeddings(Tensor words, Batch batch) {
+        return layers(embeddings.forwardFromWords(words, batch), batch);
+    }
+
+    private Tensor layers(Tensor x, Batch batch) {
         Tensor mask = additiveMask(batch);
         for (BertLayer layer : layers.items()) {
             x = layer.forward(x, mask);

@@ -41,8 +41,20 @@ public final class SequenceClassifier extends Module {
 
     /** Logits [batch, labels]. */
     public Tensor forward(Batch batch) {
-        Tensor pooled = BertEncoder.meanPool(bert.forward(batch), batch);
-        return classifier.forward(dropout.forward(pooled));
+        return head(bert.forward(batch), batch);
+    }
+
+    /**
+     * Logits [batch, labels] from word embeddings [batch, length, hidden] (see
+     * {@link BertEncoder#wordEmbeddings}) instead of ids: run in eval() with grad on, the gradient
+     * of a logit with respect to {@code words} is what gradient explanations attribute.
+     */
+    public Tensor forwardFromWordEmbeddings(Tensor words, Batch batch) {
+        return head(bert.forwardFromWordEmbeddings(words, batch), batch);
+    }
+
+    private Tensor head(Tensor hidden, Batch batch) {
+        return classifier.forward(dropout.forward(BertEncoder.meanPool(hidden, batch)));
     }
 
     /**
