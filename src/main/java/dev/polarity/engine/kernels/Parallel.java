@@ -68,6 +68,29 @@ public final class Parallel {
         }
     }
 
+    /** A contiguous range of rows: what a row-wise task works on. */
+    @FunctionalInterface
+    public interface RowRange {
+        void run(int row0, int rows);
+    }
+
+    /**
+     * Splits {@code rows} into ranges of at least {@code minRows} and runs them over the pool,
+     * several per thread (see {@link Gemm#run}); few rows stay on the calling thread.
+     */
+    public static void forRows(int rows, int minRows, RowRange body) {
+        int tasks = Math.min(threads * 4, rows / Math.max(1, minRows));
+        if (tasks <= 1) {
+            body.run(0, rows);
+            return;
+        }
+        forEach(tasks, t -> {
+            int r0 = (int) ((long) rows * t / tasks);
+            int r1 = (int) ((long) rows * (t + 1) / tasks);
+            body.run(r0, r1 - r0);
+        });
+    }
+
     @SuppressWarnings("unchecked")
     private static <T extends Throwable> T rethrow(Throwable t) throws T {
         throw (T) t;

@@ -53,6 +53,48 @@ public final class Functional {
         return !training || p == 0f ? x : NnOps.dropout(x, p, rng);
     }
 
+    /** What {@link #linear} applies after the bias. */
+    public enum Activation {
+        NONE, GELU, RELU;
+
+        dev.polarity.engine.kernels.Rows.Activation kernel() {
+            return dev.polarity.engine.kernels.Rows.Activation.valueOf(name());
+        }
+    }
+
+    /**
+     * act(x W^T + b), one recorded op on the GEMM kernels: x [.., in], W [out, in] (PyTorch's
+     * Linear layout), b [out] or null. Its backward multiplies out dX and dW on the same kernels.
+     */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias, Activation act) {
+        return Fused.linear(x, weight, bias, act.kernel());
+    }
+
+    /** LayerNorm(x + residual) * gamma + beta over the last dimension, one recorded op. */
+    public static Tensor addLayerNorm(Tensor x, Tensor residual, Tensor gamma, Tensor beta, float eps) {
+        return Fused.addLayerNorm(x, residual, gamma, beta, eps);
+    }
+
+    /**
+     * Self-attention over packed sentences: {@code qkv} [tokens, 3 hidden] holds each real token's
+     * [q | k | v]; sentence r is rows [starts[r], starts[r+1]) and attends only to itself. Returns
+     * the context [tokens, hidden]. With {@code dropout} > 0, inverted dropout on the attention
+     * probabilities, drawn from {@code rng}.
+     */
+    public static Tensor packedAttention(Tensor qkv, int[] starts, int heads, float dropout, Random rng) {
+        return PackedAttention.apply(qkv, starts, heads, dropout, rng);
+    }
+
+    /** Rows {@code index[i]} of x [rows, ..], in that order. */
+    public static Tensor gatherRows(Tensor x, int[] index) {
+        return Fused.gatherRows(x, index);
+    }
+
+    /** Row i of x goes to row {@code index[i]} of a zero tensor of {@code rows} rows; the other rows stay 0. */
+    public static Tensor scatterRows(Tensor x, int[] index, int rows) {
+        return Fused.scatterRows(x, index, rows);
+    }
+
     /** Adds a large negative number where {@code keep} is 0: an additive attention mask. */
     public static Tensor additiveMask(Tensor keep) {
         return keep.sub(1f).mul(1e9f).detach();

@@ -1,0 +1,271 @@
+package dev.polarity.engine.tensor;
+
+import dev.polarity.engine.autograd.Node;
+import dev.polarity.engine.kernels.Gemm;
+import dev.polarity.engine.kernels.Parallel;
+import dev.polarity.engine.kernels.Rows;
+
+/**
+ * Fused ops recorded as one node each, with their own gradient rules: what a transformer layer
+ * is made of when gradients are wanted. Forward and backward run on the GEMM and row kernels
+ * (vector where available), split over the kernel pool, instead of the element-wise tensor ops.
+ */
+final class Fused {
+    private static final double INV_SQRT_2PI = 0.3989422804014327;
+
+    private Fused() {}
+
+    private static float[] data(Tensor t) {
+        return t.isContiguous() && t.offset == 0 ? t.storage.data : t.contiguousCopyData();
+    }
+
+    private static int off(Tensor t) {
+        return t.isContiguous() ? t.offset : 0;
+    }
+
+    private static float[] flat(Tensor t) {
+        return t.isContiguous() && t.offset == 0 && t.storage.data.length == t.numel() ? t.storage.data : t.contiguousCopyData();
+    }
+
+    /** y = act(x W^T + b): x [.., in], W [out, in] (PyTorch's layout), b [out] or null. */
+    static Tensor linear(Tensor x, Tensor w, Tensor b, Rows.Activation act) {
+        if (w.dim() != 2 || x.size(-1) != w.size(1) || (b != null && (b.dim() != 1 || b.size(0) != w.size(0)))) {
+            throw new IllegalArgumentException("linear: input " + x.shape + ", weight " + w.shape
+                    + (b == null ? "" : ", bias " + b.shape) + " do not fit [.., in] x [out, in]^T + [out]");
+        }
+        int in = w.size(1);
+        int out = w.size(0);
+        int rows = x.numel() / in;
+        Tensor xs = x.isContiguous() ? x : x.contiguousCopy(); // what backward reads for dW
+        float[] xd = xs.storage.data;
+        int xo = xs.offset;
+        float[] wd = flat(w);
+        float[] bd = b == null ? null : flat(b);
+        float[] z = new float[rows * out];
+        Rows kernel = Rows.best();
+        Gemm.run(Gemm.best(), rows, out, in, xd, xo, in, wd, 0, in, true, z, 0, out, bd == null ? null
+                : (r0, n, c0, cols) -> kernel.biasActivation(z, r0 * out + c0, out, n, cols, bd, c0, Rows.Activation.NONE));
+        float[] y = z;
+        if (act != Rows.Activation.NONE) {
+            y = z.clone();
+            float[] yy = y;
+            Parallel.forRows(rows, 16, (r0, n) -> kernel.biasActivation(yy, r0 * out, out, n, out, null, 0, act));
+        }
+        int[] dims = x.shape.toArray();
+        dims[dims.length - 1] = out;
+        Tensor result = Tensor.wrap(y, Shape.of(dims));
+        Tensor[] saved = act == Rows.Activation.NONE ? new Tensor[] {xs, w} : new Tensor[] {xs, w, Tensor.wrap(z, Shape.of(dims)), result};
+        boolean xNeeds = x.requiresGrad();
+        boolean wNeeds = w.requiresGrad();
+        Shape xShape = x.shape;
+        Shape wShape = w.shape;
+        float[] yFinal = y;
+        return Node.record("linear", result, new Tensor[] {x, w, b}, saved, g -> {
+            float[] gz = g.contiguousCopyData();
+            if (act != Rows.Activation.NONE) {
+                Parallel.forRows(rows, 16, (r0, n) -> activationGrad(gz, z, yFinal, r0 * out, n * out, act));
+            }
+            Tensor gx = null;
+            if (xNeeds) {
+                float[] gxd = new float[rows * in];
+                Gemm.run(Gemm.best(), rows, in, out, gz, 0, out, wd, 0, in, false, gxd, 0, in);
+                gx = Tensor.wrap(gxd, xShape);
+            }
+            Tensor gw = null;
+            if (wNeeds) {
+                float[] gzt = transpose(gz, rows, out);
+                float[] gwd = new float[out * in];
+                Gemm.run(Gemm.best(), out, in, rows, gzt, 0, rows, xd, xo, in, false, gwd, 0, in);
+                gw = Tensor.wrap(gwd, wShape);
+            }
+            Tensor gb = bd == null ? null : Tensor.wrap(columnSums(gz, rows, out), Shape.of(out));
+            return new Tensor[] {gx, gw, gb};
+        });
+    }
+
+    /**
+     * g *= act'(z) over [from, from + n). GELU's derivative is Phi(z) + z phi(z), and the forward
+     * output already holds Phi(z) = gelu(z) / z, so only phi's exponential is left to compute.
+     */
+    static void activationGrad(float[] g, float[] z, float[] y, int from, int n, Rows.Activation act) {
+        for (int i = from; i < from + n; i++) {
+            float v = z[i];
+            float d;
+            if (act == Rows.Activation.RELU) {
+                d = v > 0f ? 1f : 0f;
+            } else {
+                float cdf = Math.abs(v) < 1e-6f ? 0.5f : y[i] / v;
+                d = cdf + v * (float) (INV_SQRT_2PI * Math.exp(-0.5 * v * v));
+            }
+            g[i] *= d;
+        }
+    }
+
+    static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[rows * cols];
+        Parallel.forRows(cols, 32, (c0, n) -> {
+            for (int r = 0; r < rows; r++) {
+                int src = r * cols;
+                for (int c = c0; c < c0 + n; c++) {
+                    t[c * rows + r] = a[src + c];
+                }
+            }
+        });
+        return t;
+    }
+
+    static float[] columnSums(float[] a, int rows, int cols) {
+        float[] s = new float[cols];
+        Parallel.forRows(cols, 64, (c0, n) -> {
+            for (int r = 0; r < rows; r++) {
+                int o = r * cols;
+                for (int c = c0; c < c0 + n; c++) {
+                    s[c] += a[o + c];
+                }
+            }
+        });
+        return s;
+    }
+
+    /** LayerNorm(x + residual) * gamma + beta over the last dimension, as BERT ends each sub-layer. */
+    static Tensor addLayerNorm(Tensor x, Tensor residual, Tensor gamma, Tensor beta, float eps) {
+        int n = x.size(-1);
+        if (!x.shape.equals(residual.shape) || gamma.numel() != n || beta.numel() != n) {
+            throw new IllegalArgumentException("addLayerNorm: input " + x.shape + ", residual " + residual.shape
+                    + ", gamma " + gamma.shape + " and beta " + beta.shape + " do not fit");
+        }
+        int rows = x.numel() / n;
+        float[] xd = data(x);
+        int xo = off(x);
+        float[] rd = data(residual);
+        int ro = off(residual);
+        float[] gd = flat(gamma);
+        float[] bd = flat(beta);
+        float[] xhat = new float[rows * n];
+        float[] rstd = new float[rows];
+        float[] y = new float[rows * n];
+        Parallel.forRows(rows, 16, (r0, count) -> {
+            for (int r = r0; r < r0 + count; r++) {
+                int o = r * n;
+                float sum = 0f;
+                for (int j = 0; j < n; j++) {
+                    float v = xd[xo + o + j] + rd[ro + o + j];
+                    xhat[o + j] = v;
+                    sum += v;
+                }
+                float mean = sum / n;
+                float var = 0f;
+                for (int j = 0; j < n; j++) {
+                    float c = xhat[o + j] - mean;
+                    var += c * c;
+                }
+                float rs = (float) (1.0 / Math.sqrt(var / n + eps));
+                rstd[r] = rs;
+                for (int j = 0; j < n; j++) {
+                    float h = (xhat[o + j] - mean) * rs;
+                    xhat[o + j] = h;
+                    y[o + j] = h * gd[j] + bd[j];
+                }
+            }
+        });
+        Tensor result = Tensor.wrap(y, x.shape);
+        Tensor savedXhat = Tensor.wrap(xhat, x.shape);
+        Tensor savedRstd = Tensor.wrap(rstd, Shape.of(rows));
+        Shape shape = x.shape;
+        return Node.record("addLayerNorm", result, new Tensor[] {x, residual, gamma, beta},
+                new Tensor[] {savedXhat, savedRstd, gamma}, g -> {
+            float[] gv = g.contiguousCopyData();
+            float[] gs = new float[rows * n];
+            int tasks = Math.max(1, Math.min(Parallel.threads() * 4, rows / 16));
+            float[][] partGamma = new float[tasks][n];
+            float[][] partBeta = new float[tasks][n];
+            Parallel.forEach(tasks, t -> {
+                int r0 = (int) ((long) rows * t / tasks);
+                int r1 = (int) ((long) rows * (t + 1) / tasks);
+                float[] pg = partGamma[t];
+                float[] pb = partBeta[t];
+                for (int r = r0; r < r1; r++) {
+                    int o = r * n;
+                    float a = 0f;
+                    float bsum = 0f;
+                    for (int j = 0; j < n; j++) {
+                        float gh = gv[o + j] * gd[j];
+                        a += gh;
+                        bsum += gh * xhat[o + j];
+                        pg[j] += gv[o + j] * xhat[o + j];
+                        pb[j] += gv[o + j];
+                    }
+                    a /= n;
+                    bsum /= n;
+                    float rs = rstd[r];
+                    for (int j = 0; j < n; j++) {
+                        gs[o + j] = rs * (gv[o + j] * gd[j] - a - xhat[o + j] * bsum);
+                    }
+                }
+            });
+            float[] gGamma = new float[n];
+            float[] gBeta = new float[n];
+            for (int t = 0; t < tasks; t++) {
+                for (int j = 0; j < n; j++) {
+                    gGamma[j] += partGamma[t][j];
+                    gBeta[j] += partBeta[t][j];
+                }
+            }
+            Tensor gx = Tensor.wrap(gs, shape);
+            return new Tensor[] {gx, gx, Tensor.wrap(gGamma, Shape.of(n)), Tensor.wrap(gBeta, Shape.of(n))};
+        });
+    }
+
+    /** Rows {@code index[i]} of a [rows, cols] tensor, in that order: [index.length, cols]. */
+    static Tensor gatherRows(Tensor x, int[] index) {
+        int rows = x.size(0);
+        int cols = x.numel() / Math.max(1, rows);
+        float[] xd = data(x);
+        int xo = off(x);
+        float[] out = new float[index.length * cols];
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= rows) {
+                throw new IndexOutOfBoundsException("gatherRows: row " + index[i] + " of " + rows);
+            }
+            System.arraycopy(xd, xo + index[i] * cols, out, i * cols, cols);
+        }
+        int[] dims = x.shape.toArray();
+        dims[0] = index.length;
+        Shape in = x.shape;
+        int[] kept = index.clone();
+        return Node.record("gatherRows", Tensor.wrap(out, Shape.of(dims)), new Tensor[] {x}, new Tensor[0], g -> {
+            float[] gv = g.contiguousCopyData();
+            float[] gx = new float[in.numel()];
+            for (int i = 0; i < kept.length; i++) {
+                int o = kept[i] * cols;
+                for (int j = 0; j < cols; j++) {
+                    gx[o + j] += gv[i * cols + j];
+                }
+            }
+            return new Tensor[] {Tensor.wrap(gx, in)};
+        });
+    }
+
+    /** The inverse placement: row i of x goes to row {@code index[i]} of a zero [rows, cols] result. */
+    static Tensor scatterRows(Tensor x, int[] index, int rows) {
+        int cols = x.numel() / Math.max(1, x.size(0));
+        float[] xd = data(x);
+        int xo = off(x);
+        float[] out = new float[rows * cols];
+        for (int i = 0; i < index.length; i++) {
+            System.arraycopy(xd, xo + i * cols, out, index[i] * cols, cols);
+        }
+        int[] dims = x.shape.toArray();
+        dims[0] = rows;
+        Shape in = x.shape;
+        int[] kept = index.clone();
+        return Node.record("scatterRows", Tensor.wrap(out, Shape.of(dims)), new Tensor[] {x}, new Tensor[0], g -> {
+            float[] gv = g.contiguousCopyData();
+            float[] gx = new float[in.numel()];
+            for (int i = 0; i < kept.length; i++) {
+                System.arraycopy(gv, kept[i] * cols, gx, i * cols, cols);
+            }
+            return new Tensor[] {Tensor.wrap(gx, in)};
+        });
+    }
+}

@@ -1,0 +1,91 @@
+package dev.polarity.engine.autograd;
+
+import static dev.polarity.engine.autograd.GradCheck.check;
+import static dev.polarity.engine.autograd.GradCheck.randn;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.polarity.engine.tensor.Functional;
+import dev.polarity.engine.tensor.Functional.Activation;
+import dev.polarity.engine.tensor.Tensor;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fused ops training records: finite-difference checks of every gradient, and the same values
+ * as the composition of basic ops they replace.
+ */
+class FusedGradientCheckTest {
+    private static void assertSame(Tensor fused, Tensor composed) {
+        assertThat(fused.shape()).isEqualTo(composed.shape());
+        float[] a = fused.toArray();
+        float[] b = composed.toArray();
+        for (int i = 0; i < a.length; i++) {
+            assertThat(a[i]).as("element %d", i).isCloseTo(b[i], within(1e-4f * Math.max(1f, Math.abs(b[i]))));
+        }
+    }
+
+    @Test
+    void linearWithEachActivation() {
+        for (Activation act : Activation.values()) {
+            check("linear " + act, in -> Functional.linear(in[0], in[1], in[2], act),
+                    randn(1, 2, 3, 5), randn(2, 4, 5), randn(3, 4));
+        }
+        check("linear without bias", in -> Functional.linear(in[0], in[1], null, Activation.NONE), randn(4, 7, 5), randn(5, 3, 5));
+    }
+
+    @Test
+    void linearMatchesMatmulPlusBiasThenActivation() {
+        Tensor x = Tensor.randn(1, 37, 48);
+        Tensor w = Tensor.randn(2, 70, 48);
+        Tensor b = Tensor.randn(3, 70);
+        assertSame(Functional.linear(x, w, b, Activation.GELU), x.matmul(w.t()).add(b).gelu());
+        assertSame(Functional.linear(x, w, b, Activation.RELU), x.matmul(w.t()).add(b).relu());
+        assertSame(Functional.linear(x.t().t(), w, null, Activation.NONE), x.matmul(w.t()));
+    }
+
+    @Test
+    void addLayerNorm() {
+        check("addLayerNorm", in -> Functional.addLayerNorm(in[0], in[1], in[2], in[3], 1e-5f),
+                randn(1, 3, 8), randn(2, 3, 8), randn(3, 8), randn(4, 8));
+        Tensor x = Tensor.randn(5, 20, 64);
+        Tensor r = Tensor.randn(6, 20, 64);
+        Tensor g = Tensor.randn(7, 64);
+        Tensor b = Tensor.randn(8, 64);
+        assertSame(Functional.addLayerNorm(x, r, g, b, 1e-12f), x.add(r).layerNorm(g, b, 1e-12f));
+    }
+
+    @Test
+    void packedAttentionOverSentencesOfDifferentLengths() {
+        int[] starts = {0, 3, 4, 9};
+        check("attention", in -> Functional.packedAttention(in[0], starts, 2, 0f, null), randn(9, 9, 3 * 8));
+        check("attention with dropout", in -> Functional.packedAttention(in[0], starts, 2, 0.3f, new Random(5)),
+                randn(10, 9, 3 * 8));
+    }
+
+    @Test
+    void packedAttentionMatchesMaskedAttentionPerSentence() {
+        int h = 16;
+        int heads = 4;
+        int d = h / heads;
+        int[] starts = {0, 5, 7};
+        Tensor qkv = Tensor.randn(11, 7, 3 * h);
+        Tensor packed = Functional.packedAttention(qkv, starts, heads, 0f, null);
+        for (int r = 0; r < 2; r++) {
+            int len = starts[r + 1] - starts[r];
+            Tensor rows = qkv.narrow(0, starts[r], len);
+            Tensor q = rows.narrow(1, 0, h).reshape(len, heads, d).permute(1, 0, 2);
+            Tensor k = rows.narrow(1, h, h).reshape(len, heads, d).permute(1, 2, 0);
+            Tensor v = rows.narrow(1, 2 * h, h).reshape(len, heads, d).permute(1, 0, 2);
+            Tensor ctx = q.matmul(k).mul((float) (1 / Math.sqrt(d))).softmax(-1).matmul(v).permute(1, 0, 2).reshape(len, h);
+            assertSame(packed.narrow(0, starts[r], len), ctx);
+        }
+    }
+
+    @Test
+    void gatherAndScatterRows() {
+        int[] index = {4, 0, 2, 0};
+        check("gatherRows", in -> Functional.gatherRows(in[0], index), randn(12, 5, 3));
+        check("scatterRows", in -> Functional.scatterRows(in[0], new int[] {3, 0, 5}, 6), randn(13, 3, 4));
+    }
+}
