@@ -25,8 +25,9 @@ final class BertEmbeddings extends Module {
         maxPositions = c.maxPositionEmbeddings();
     }
 
-    Tensor forward(Batch b) {
-        return forwardFromWords(words(b), b);
+    /** The embeddings of the real tokens [tokens, hidden], packed as {@link Packing} lays them out. */
+    Tensor forward(Batch b, Packing p) {
+        return forwardFromWords(words.forward(p.take(b.ids()), p.tokens()), b, p);
     }
 
     /** The word-embedding rows of the batch's ids: [batch, length, hidden], what gradient explanations differentiate against. */
@@ -34,18 +35,12 @@ final class BertEmbeddings extends Module {
         return words.forward(b.ids(), b.size(), b.length());
     }
 
-    /** The rest of the embedding layer, from given word embeddings [batch, length, hidden]. */
-    Tensor forwardFromWords(Tensor wordEmbeddings, Batch b) {
+    /** The rest of the embedding layer, from the real tokens' word embeddings [tokens, hidden]. */
+    Tensor forwardFromWords(Tensor packedWords, Batch b, Packing p) {
         if (b.length() > maxPositions) {
             throw new IllegalArgumentException("sequence length " + b.length() + " exceeds the model's " + maxPositions + " positions");
         }
-        int[] pos = new int[b.length()];
-        for (int i = 0; i < pos.length; i++) {
-            pos[i] = i;
-        }
-        Tensor x = wordEmbeddings
-                .add(positions.forward(pos, b.length()))
-                .add(types.forward(b.typeIds(), b.size(), b.length()));
-        return dropout.forward(norm.forward(x));
+        Tensor positionAndType = positions.forward(p.positions(), p.tokens()).add(types.forward(p.take(b.typeIds()), p.tokens()));
+        return dropout.forward(norm.forward(packedWords, positionAndType));
     }
 }

@@ -3,6 +3,7 @@ package dev.polarity.model;
 import dev.polarity.engine.autograd.GradMode;
 import dev.polarity.engine.nn.Module;
 import dev.polarity.engine.nn.ModuleList;
+import dev.polarity.engine.tensor.Functional;
 import dev.polarity.engine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,9 +46,13 @@ public final class BertEncoder extends Module {
         return forwardModules(batch);
     }
 
-    /** The module path, whatever the modes: what training runs, and the reference for the fast path. */
+    /**
+     * The module path, whatever the modes: what training runs, and the reference for the fast path.
+     * Real tokens only, packed; padded positions of the result are zero, as the fast path's.
+     */
     Tensor forwardModules(Batch batch) {
-        return layers(embeddings.forward(batch), batch);
+        Packing p = Packing.of(batch);
+        return layers(embeddings.forward(batch, p), batch, p);
     }
 
     /** Word embeddings [batch, length, hidden] of the batch's ids, as the first layer looks them up. */
@@ -60,15 +65,17 @@ public final class BertEncoder extends Module {
      * gradients with respect to the input, as explanations need them, flow back to {@code words}.
      */
     public Tensor forwardFromWordEmbeddings(Tensor words, Batch batch) {
-        return layers(embeddings.forwardFromWords(words, batch), batch);
+        Packing p = Packing.of(batch);
+        Tensor packed = Functional.gatherRows(words.reshape(batch.size() * batch.length(), config.hiddenSize()), p.rows());
+        return layers(embeddings.forwardFromWords(packed, batch, p), batch, p);
     }
 
-    private Tensor layers(Tensor x, Batch batch) {
-        Tensor mask = additiveMask(batch);
+    private Tensor layers(Tensor x, Batch batch, Packing p) {
         for (BertLayer layer : layers.items()) {
-            x = layer.forward(x, mask);
+            x = layer.forward(x, p.starts());
         }
-        return x;
+        return Functional.scatterRows(x, p.rows(), batch.size() * batch.length())
+                .reshape(batch.size(), batch.length(), config.hiddenSize());
     }
 
     /** [batch, 1, 1, length]: 0 where a key is a real token, -1e9 where it is padding. */

@@ -4,6 +4,7 @@ import dev.polarity.engine.nn.Dropout;
 import dev.polarity.engine.nn.LayerNorm;
 import dev.polarity.engine.nn.Linear;
 import dev.polarity.engine.nn.Module;
+import dev.polarity.engine.tensor.Functional;
 import dev.polarity.engine.tensor.Tensor;
 import java.util.Random;
 
@@ -28,11 +29,15 @@ final class BertLayer extends Module {
         relu = "relu".equals(c.hiddenAct());
     }
 
-    /** x [batch, length, hidden]; additiveMask [batch, 1, 1, length] (0 for tokens, -1e9 for padding). */
-    Tensor forward(Tensor x, Tensor additiveMask) {
-        Tensor attended = attentionOutput.forward(self.forward(x, additiveMask), x);
-        Tensor hidden = intermediate.forward(attended);
-        return output.forward(relu ? hidden.relu() : hidden.gelu(), attended);
+    /**
+     * x [tokens, hidden]: the real tokens of a batch packed row after row, sentence r spanning rows
+     * [starts[r], starts[r+1]). Fused recorded ops only, so with grad on this is what training and
+     * explanations differentiate, and padding costs nothing.
+     */
+    Tensor forward(Tensor x, int[] starts) {
+        Tensor attended = attentionOutput.forward(self.forward(x, starts), x);
+        Tensor hidden = intermediate.forward(attended, relu ? Functional.Activation.RELU : Functional.Activation.GELU);
+        return output.forward(hidden, attended);
     }
 
     /** A named node in the module tree with no computation of its own. */
@@ -55,7 +60,7 @@ final class BertLayer extends Module {
         }
 
         Tensor forward(Tensor x, Tensor residual) {
-            return norm.forward(dropout.forward(dense.forward(x)).add(residual));
+            return norm.forward(dropout.forward(dense.forward(x)), residual);
         }
     }
 
@@ -65,27 +70,21 @@ final class BertLayer extends Module {
         private final Linear value;
         private final Dropout dropout;
         private final int heads;
-        private final int headDim;
-
+    
         SelfAttention(BertConfig c, Random rng) {
             query = registerModule("query", new Linear(c.hiddenSize(), c.hiddenSize(), rng));
             key = registerModule("key", new Linear(c.hiddenSize(), c.hiddenSize(), rng));
             value = registerModule("value", new Linear(c.hiddenSize(), c.hiddenSize(), rng));
             dropout = registerModule("dropout", new Dropout((float) c.attentionProbsDropoutProb(), rng));
             heads = c.numAttentionHeads();
-            headDim = c.hiddenSize() / heads;
         }
 
-        Tensor forward(Tensor x, Tensor additiveMask) {
-            int b = x.size(0);
-            int len = x.size(1);
-            // [b, len, heads, d] -> [b, heads, len, d]: views only; matmul reads the strides as they are.
-            Tensor q = query.forward(x).view(b, len, heads, headDim).permute(0, 2, 1, 3);
-            Tensor k = key.forward(x).view(b, len, heads, headDim).permute(0, 2, 3, 1);
-            Tensor v = value.forward(x).view(b, len, heads, headDim).permute(0, 2, 1, 3);
-            Tensor scores = q.matmul(k).mul((float) (1.0 / Math.sqrt(headDim))).add(additiveMask);
-            Tensor context = dropout.forward(scores.softmax(-1)).matmul(v);
-            return context.permute(0, 2, 1, 3).reshape(b, len, heads * headDim);
+        /** Query, key and value as one GEMM over the three weights stacked, then attention per sentence. */
+        Tensor forward(Tensor x, int[] starts) {
+            Tensor weight = Tensor.concat(0, query.weight(), key.weight(), value.weight());
+            Tensor bias = Tensor.concat(0, query.bias(), key.bias(), value.bias());
+            Tensor qkv = Functional.linear(x, weight, bias, Functional.Activation.NONE);
+            return Functional.packedAttention(qkv, starts, heads, dropout.activeProbability(), dropout.random());
         }
     }
 }

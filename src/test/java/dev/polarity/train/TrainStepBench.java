@@ -1,5 +1,6 @@
 package dev.polarity.train;
 
+import dev.polarity.engine.autograd.GradMode;
 import dev.polarity.engine.optim.AdamW;
 import dev.polarity.engine.tensor.Functional;
 import dev.polarity.engine.tensor.Tensor;
@@ -56,8 +57,22 @@ class TrainStepBench {
                 }
             }
             int n = batches.size() - 10;
+            // The same batches through the serving forward (eval(), no grad), in the same run: what a
+            // step costs against a forward is the engine's training overhead, whatever the machine's speed.
+            model.eval();
+            long eval = 0;
+            for (int i = 0; i < batches.size(); i++) {
+                Batch b = batches.get(i);
+                long t0 = System.nanoTime();
+                GradMode.noGrad(() -> model.forward(b));
+                if (i >= 10) {
+                    eval += System.nanoTime() - t0;
+                }
+            }
             System.out.printf("training step, batch 32 (mean padded length %.1f): forward %.1f ms, backward %.1f ms, optimizer %.1f ms%n",
                     tokens / (double) examples, fwd / 1e6 / n, bwd / 1e6 / n, upd / 1e6 / n);
+            System.out.printf("eval forward under noGrad, same batches: %.1f ms%n", eval / 1e6 / n);
+            System.out.printf("ratio step/forward batch=32: %.2f%n", (fwd + bwd + upd) / (double) eval);
             System.out.printf("training throughput: %.1f examples/s%n", examples / ((fwd + bwd + upd) / 1e9));
         }
     }

@@ -39,6 +39,30 @@ public final class PackedB {
         return new PackedB(n, k, data);
     }
 
+    /**
+     * Packs a row-major B [k x n] with row stride {@code ldb} as it is (no transpose): the right
+     * operand of a backward GEMM (a weight for dX, an activation for dW), used once. Copying it
+     * costs k x n against the GEMM's m x k x n, and the packed kernel's tiles then outrun the
+     * kernel that reads B in place.
+     */
+    public static PackedB of(float[] b, int off, int k, int n, int ldb) {
+        if (n < 1 || k < 1 || off < 0 || ldb < n || (long) off + (long) (k - 1) * ldb + n > b.length) {
+            throw new IllegalArgumentException("PackedB: [" + k + " x " + n + "] at " + off + " with row stride " + ldb
+                    + " does not fit in " + b.length);
+        }
+        int panels = (n + PANEL - 1) / PANEL;
+        float[] data = new float[panels * k * PANEL];
+        for (int j = 0; j < panels; j++) {
+            int c0 = j * PANEL;
+            int width = Math.min(PANEL, n - c0);
+            int base = j * k * PANEL;
+            for (int p = 0; p < k; p++) {
+                System.arraycopy(b, off + p * ldb + c0, data, base + p * PANEL, width);
+            }
+        }
+        return new PackedB(n, k, data);
+    }
+
     /** Columns of B (rows of the weight). */
     public int n() {
         return n;

@@ -17,6 +17,16 @@ public final class Dropout extends Module {
         this.rng = rng;
     }
 
+    /** The probability in force: p in train mode, 0 in eval mode (for fused ops that drop inside). */
+    public float activeProbability() {
+        return isTraining() ? p : 0f;
+    }
+
+    /** The generator this module draws its masks from, shared with fused ops that drop for it. */
+    public Random random() {
+        return rng;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return Functional.dropout(x, p, isTraining(), rng);

@@ -1,5 +1,6 @@
 package dev.polarity.engine.nn;
 
+import dev.polarity.engine.tensor.Functional;
 import dev.polarity.engine.tensor.Tensor;
 import java.util.Random;
 
@@ -28,11 +29,15 @@ public final class Linear extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        return forward(x, Functional.Activation.NONE);
+    }
+
+    /** act(x W^T + b) as one fused op. */
+    public Tensor forward(Tensor x, Functional.Activation act) {
         if (x.size(-1) != weight.size(1)) {
             throw new IllegalArgumentException("Linear(" + weight.size(1) + " -> " + weight.size(0) + "): input of shape "
                     + x.shape() + " has last dimension " + x.size(-1));
         }
-        Tensor y = x.matmul(weight.t());
-        return bias == null ? y : y.add(bias);
+        return Functional.linear(x, weight, bias, act);
     }
 }

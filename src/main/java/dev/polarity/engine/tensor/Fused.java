@@ -2,6 +2,7 @@ package dev.polarity.engine.tensor;
 
 import dev.polarity.engine.autograd.Node;
 import dev.polarity.engine.kernels.Gemm;
+import dev.polarity.engine.kernels.PackedB;
 import dev.polarity.engine.kernels.Parallel;
 import dev.polarity.engine.kernels.Rows;
 
@@ -43,7 +44,7 @@ final class Fused {
         float[] bd = b == null ? null : flat(b);
         float[] z = new float[rows * out];
         Rows kernel = Rows.best();
-        Gemm.run(Gemm.best(), rows, out, in, xd, xo, in, wd, 0, in, true, z, 0, out, bd == null ? null
+        Gemm.runPacked(Gemm.best(), rows, xd, xo, in, PackedB.ofTransposed(wd, 0, out, in), z, 0, out, bd == null ? null
                 : (r0, n, c0, cols) -> kernel.biasActivation(z, r0 * out + c0, out, n, cols, bd, c0, Rows.Activation.NONE));
         float[] y = z;
         if (act != Rows.Activation.NONE) {
@@ -68,14 +69,14 @@ final class Fused {
             Tensor gx = null;
             if (xNeeds) {
                 float[] gxd = new float[rows * in];
-                Gemm.run(Gemm.best(), rows, in, out, gz, 0, out, wd, 0, in, false, gxd, 0, in);
+                Gemm.runPacked(Gemm.best(), rows, gz, 0, out, PackedB.of(wd, 0, out, in, in), gxd, 0, in, null);
                 gx = Tensor.wrap(gxd, xShape);
             }
             Tensor gw = null;
             if (wNeeds) {
                 float[] gzt = transpose(gz, rows, out);
                 float[] gwd = new float[out * in];
-                Gemm.run(Gemm.best(), out, in, rows, gzt, 0, rows, xd, xo, in, false, gwd, 0, in);
+                Gemm.runPacked(Gemm.best(), out, gzt, 0, rows, PackedB.of(xd, xo, rows, in, in), gwd, 0, in, null);
                 gw = Tensor.wrap(gwd, wShape);
             }
             Tensor gb = bd == null ? null : Tensor.wrap(columnSums(gz, rows, out), Shape.of(out));

@@ -123,6 +123,24 @@ class PackedGemmTest {
         }
     }
 
+    @Test
+    void anUntransposedOperandPacksToTheSameProductAsItsTranspose() {
+        Random rnd = new Random(11);
+        for (int[] mnk : new int[][] {{1, 1, 1}, {7, 25, 3}, {33, 50, 17}, {64, 384, 40}}) {
+            int m = mnk[0], n = mnk[1], k = mnk[2], ldb = n + 3, off = 5;
+            float[] b = random(rnd, off + k * ldb);
+            float[] a = random(rnd, m * k);
+            float[] expected = new float[m * n];
+            Gemm.scalar().gemm(m, n, k, a, 0, k, b, off, ldb, false, expected, 0, n);
+            float[] got = new float[m * n];
+            Gemm.runPacked(Gemm.best(), m, a, 0, k, PackedB.of(b, off, k, n, ldb), got, 0, n, null);
+            for (int i = 0; i < got.length; i++) {
+                assertThat(Math.abs(got[i] - expected[i])).as("m=%d n=%d k=%d at %d", m, n, k, i).isLessThanOrEqualTo(1e-5f * k + 1e-6f);
+            }
+        }
+        assertThatThrownBy(() -> PackedB.of(new float[10], 0, 3, 4, 4)).hasMessageContaining("does not fit");
+    }
+
     private static float[] random(Random rnd, int size) {
         float[] x = new float[size];
         for (int i = 0; i < size; i++) {
