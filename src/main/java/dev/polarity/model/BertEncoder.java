@@ -15,8 +15,7 @@ public final class BertEncoder extends Module {
     private final BertEmbeddings embeddings;
     private final ModuleList<BertLayer> layers;
     private final FastEncoder fast;
-    /** -Dpolarity.fastpath=false keeps inference on the module path (to compare or debug). */
-    private static final boolean FAST_PATH = !"false".equals(System.getProperty("polarity.fastpath"));
+    private volatile boolean fastPath = true;
 
     public BertEncoder(BertConfig config, Random rng) {
         this.config = config;
@@ -30,6 +29,11 @@ public final class BertEncoder extends Module {
         layers = encoder.registerChild("layer", new ModuleList<>(list));
     }
 
+    /** Off keeps no-grad eval inference on the module path too (to compare the two, or debug). */
+    public void setFastPath(boolean on) {
+        fastPath = on;
+    }
+
     public BertConfig config() {
         return config;
     }
@@ -40,7 +44,7 @@ public final class BertEncoder extends Module {
      * padded positions too but never attend to them.
      */
     public Tensor forward(Batch batch) {
-        if (FAST_PATH && !GradMode.isRecording() && !anyTraining()) {
+        if (fastPath && !GradMode.isRecording() && !anyTraining()) {
             return fast.forward(batch);
         }
         return forwardModules(batch);

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
 /**
- * The engine's own workers for data-parallel kernels, sized to the cores (or -Dpolarity.threads).
+ * The engine's own workers for data-parallel kernels, sized to the cores (or as Engine.configure says).
  * Kept apart from the common pool so a server's other work never competes inside a kernel.
  *
  * <p>A forward pass at batch 1 is a chain of short kernels (0.1 to 0.5 ms each), so what costs is
@@ -21,7 +21,7 @@ public final class Parallel {
     /** How long an idle worker spins before it parks: covers the gaps between kernels of one pass. */
     private static final long SPIN_NANOS = 200_000;
 
-    private static volatile int threads = Integer.getInteger("polarity.threads", Runtime.getRuntime().availableProcessors());
+    private static volatile int threads = Runtime.getRuntime().availableProcessors();
     private static volatile Pool pool;
 
     private Parallel() {}

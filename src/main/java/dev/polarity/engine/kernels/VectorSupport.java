@@ -3,11 +3,11 @@ package dev.polarity.engine.kernels;
 /**
  * Decides whether the jdk.incubator.vector kernels can run. Vector classes are only ever loaded
  * by name through here, so the engine still works (on the scalar twins) when the module is absent.
- * {@code -Dpolarity.vector=false} forces the scalar path.
+ * {@link dev.polarity.engine.Engine#configure} can force the scalar path.
  */
 public final class VectorSupport {
     private static final boolean PRESENT = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    private static volatile boolean enabled = PRESENT && !"false".equals(System.getProperty("polarity.vector"));
+    private static volatile boolean enabled = PRESENT;
 
     private VectorSupport() {}
 

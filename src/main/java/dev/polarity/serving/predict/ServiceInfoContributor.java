@@ -1,7 +1,6 @@
 package dev.polarity.serving.predict;
 
-import dev.polarity.engine.kernels.Parallel;
-import dev.polarity.engine.kernels.VectorSupport;
+import dev.polarity.engine.Engine;
 import dev.polarity.model.ModelFiles;
 import dev.polarity.serving.PolarityProperties;
 import java.nio.file.Files;
@@ -57,9 +56,9 @@ class ServiceInfoContributor implements InfoContributor {
         builder.withDetail("model", about);
 
         Map<String, Object> engine = new LinkedHashMap<>();
-        engine.put("vectorKernels", VectorSupport.enabled());
-        engine.put("vectorApiAvailable", VectorSupport.available());
-        engine.put("kernelThreads", Parallel.threads());
+        engine.put("vectorKernels", Engine.current().vectorKernels());
+        engine.put("vectorApiAvailable", Engine.vectorApiAvailable());
+        engine.put("kernelThreads", Engine.current().threads());
         builder.withDetail("engine", engine);
 
         Map<String, Object> limits = new LinkedHashMap<>();

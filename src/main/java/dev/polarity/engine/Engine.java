@@ -1,0 +1,44 @@
+package dev.polarity.engine;
+
+import dev.polarity.engine.kernels.Parallel;
+import dev.polarity.engine.kernels.VectorSupport;
+
+/**
+ * The engine's process-wide switches, set in one place by whoever starts it (the server from its
+ * settings, a command from its options, a test or benchmark directly), never read from system
+ * properties behind the caller's back.
+ */
+public final class Engine {
+    private Engine() {}
+
+    /** {@code vectorKernels}: the jdk.incubator.vector kernels where present, else the scalar twins; {@code threads}: kernel pool size. */
+    public record Settings(boolean vectorKernels, int threads) {
+        public Settings {
+            if (threads < 1) {
+                throw new IllegalArgumentException("engine threads must be >= 1, got " + threads);
+            }
+        }
+
+        /** Vector kernels on, one kernel thread per core. */
+        public static Settings defaults() {
+            return new Settings(true, Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    public static synchronized void configure(Settings settings) {
+        VectorSupport.setEnabled(settings.vectorKernels());
+        if (Parallel.threads() != settings.threads()) {
+            Parallel.setThreads(settings.threads());
+        }
+    }
+
+    /** What is in force: vector kernels only where the module is present and they were not switched off. */
+    public static Settings current() {
+        return new Settings(VectorSupport.enabled(), Parallel.threads());
+    }
+
+    /** Whether jdk.incubator.vector was added to this JVM (--add-modules), whatever the switch says. */
+    public static boolean vectorApiAvailable() {
+        return VectorSupport.available();
+    }
+}
