@@ -25,6 +25,22 @@ final class BertEmbeddings extends Module {
         maxPositions = c.maxPositionEmbeddings();
     }
 
+    Embedding wordEmbedding() {
+        return words;
+    }
+
+    Embedding positionEmbedding() {
+        return positions;
+    }
+
+    Embedding typeEmbedding() {
+        return types;
+    }
+
+    LayerNorm norm() {
+        return norm;
+    }
+
     /** The embeddings of the real tokens [tokens, hidden], packed as {@link Packing} lays them out. */
     Tensor forward(Batch b, Packing p) {
         return forwardFromWords(words.forward(p.take(b.ids()), p.tokens()), b, p);

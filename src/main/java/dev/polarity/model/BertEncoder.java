@@ -29,6 +29,14 @@ public final class BertEncoder extends Module {
         layers = encoder.registerChild("layer", new ModuleList<>(list));
     }
 
+    BertEmbeddings embeddingsModule() {
+        return embeddings;
+    }
+
+    List<BertLayer> layerModules() {
+        return layers.items();
+    }
+
     /** Off keeps no-grad eval inference on the module path too (to compare the two, or debug). */
     public void setFastPath(boolean on) {
         fastPath = on;

@@ -40,6 +40,43 @@ final class BertLayer extends Module {
         return output.forward(hidden, attended);
     }
 
+    // Typed access to the weights for the no-grad fast path, which lays them out its own way.
+    Linear query() {
+        return self.query;
+    }
+
+    Linear key() {
+        return self.key;
+    }
+
+    Linear value() {
+        return self.value;
+    }
+
+    Linear attentionOutput() {
+        return attentionOutput.dense;
+    }
+
+    LayerNorm attentionNorm() {
+        return attentionOutput.norm;
+    }
+
+    Linear intermediate() {
+        return intermediate;
+    }
+
+    Linear output() {
+        return output.dense;
+    }
+
+    LayerNorm outputNorm() {
+        return output.norm;
+    }
+
+    boolean usesRelu() {
+        return relu;
+    }
+
     /** A named node in the module tree with no computation of its own. */
     static final class Group extends Module {
         <M extends Module> M registerChild(String name, M m) {

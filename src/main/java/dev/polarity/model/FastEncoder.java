@@ -9,7 +9,6 @@ import dev.polarity.engine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@link BertEncoder}'s forward pass when nothing will be differentiated (eval() and grad off),
@@ -189,7 +188,7 @@ final class FastEncoder {
             synchronized (this) {
                 w = weights;
                 if (w == null || !w.current()) {
-                    w = new Weights(encoder.namedParameters(), c);
+                    w = new Weights(encoder);
                     weights = w;
                 }
             }
@@ -247,39 +246,38 @@ final class FastEncoder {
         private final List<Parameter> params;
         private final int[] versions;
 
-        Weights(Map<String, Parameter> named, BertConfig c) {
-            this.params = List.copyOf(named.values());
+        /** Read through the modules' own typed references: a renamed weight breaks compilation, not a run. */
+        Weights(BertEncoder encoder) {
+            this.params = List.copyOf(encoder.parameters());
             this.versions = new int[params.size()];
             for (int i = 0; i < versions.length; i++) {
                 versions[i] = params.get(i).version();
             }
-            eps = (float) c.layerNormEps();
-            word = flat(named, "embeddings.word_embeddings.weight");
-            position = flat(named, "embeddings.position_embeddings.weight");
-            type = flat(named, "embeddings.token_type_embeddings.weight");
-            normGamma = flat(named, "embeddings.LayerNorm.weight");
-            normBeta = flat(named, "embeddings.LayerNorm.bias");
-            boolean relu = "relu".equals(c.hiddenAct());
-            for (int i = 0; i < c.numHiddenLayers(); i++) {
-                String p = "encoder.layer." + i + ".";
+            BertEmbeddings e = encoder.embeddingsModule();
+            eps = e.norm().eps();
+            word = e.wordEmbedding().weight().data();
+            position = e.positionEmbedding().weight().data();
+            type = e.typeEmbedding().weight().data();
+            normGamma = e.norm().weight().data();
+            normBeta = e.norm().bias().data();
+            for (BertLayer l : encoder.layerModules()) {
                 layers.add(new Layer(
-                        packed(concat(named, p + "attention.self.query.weight", p + "attention.self.key.weight",
-                                p + "attention.self.value.weight"), 3 * c.hiddenSize(), c.hiddenSize()),
-                        concat(named, p + "attention.self.query.bias", p + "attention.self.key.bias", p + "attention.self.value.bias"),
-                        packed(flat(named, p + "attention.output.dense.weight"), c.hiddenSize(), c.hiddenSize()),
-                        flat(named, p + "attention.output.dense.bias"),
-                        flat(named, p + "attention.output.LayerNorm.weight"), flat(named, p + "attention.output.LayerNorm.bias"),
-                        packed(flat(named, p + "intermediate.dense.weight"), c.intermediateSize(), c.hiddenSize()),
-                        flat(named, p + "intermediate.dense.bias"),
-                        packed(flat(named, p + "output.dense.weight"), c.hiddenSize(), c.intermediateSize()),
-                        flat(named, p + "output.dense.bias"),
-                        flat(named, p + "output.LayerNorm.weight"), flat(named, p + "output.LayerNorm.bias"), eps, relu));
+                        PackedB.ofTransposed(concat(l.query().weight(), l.key().weight(), l.value().weight()), 0,
+                                3 * l.query().weight().size(0), l.query().weight().size(1)),
+                        concat(l.query().bias(), l.key().bias(), l.value().bias()),
+                        packed(l.attentionOutput().weight()), l.attentionOutput().bias().data(),
+                        l.attentionNorm().weight().data(), l.attentionNorm().bias().data(),
+                        packed(l.intermediate().weight()), l.intermediate().bias().data(),
+                        packed(l.output().weight()), l.output().bias().data(),
+                        l.outputNorm().weight().data(), l.outputNorm().bias().data(), l.outputNorm().eps(), l.usesRelu()));
             }
         }
 
         /**
          * True while every parameter is at the version it was read at (an optimizer step or a load
          * bumps it). Modules register their parameters once, so the tensors themselves never change.
+         * A Parameter always owns one whole contiguous buffer (see Tensor's constructor), so its
+         * data() is the weight itself.
          */
         boolean current() {
             for (int i = 0; i < versions.length; i++) {
@@ -290,36 +288,15 @@ final class FastEncoder {
             return true;
         }
 
-        /** The parameter's own array: a Parameter always owns one whole contiguous buffer (see Tensor's constructor). */
-        private static float[] flat(Map<String, Parameter> named, String name) {
-            Parameter p = named.get(name);
-            if (p == null) {
-                throw new IllegalStateException("fast path: the encoder has no parameter " + name);
-            }
-            return p.data();
+        private static PackedB packed(Tensor weight) {
+            return PackedB.ofTransposed(weight.data(), 0, weight.size(0), weight.size(1));
         }
 
-        private static PackedB packed(float[] weight, int out, int in) {
-            if (weight.length != out * in) {
-                throw new IllegalStateException("fast path: a weight of " + weight.length + " floats is not [" + out + " x " + in + "]");
-            }
-            return PackedB.ofTransposed(weight, 0, out, in);
-        }
-
-        private static float[] concat(Map<String, Parameter> named, String... names) {
-            List<float[]> parts = new ArrayList<>();
-            int n = 0;
-            for (String name : names) {
-                float[] f = flat(named, name);
-                parts.add(f);
-                n += f.length;
-            }
-            float[] out = new float[n];
-            int o = 0;
-            for (float[] f : parts) {
-                System.arraycopy(f, 0, out, o, f.length);
-                o += f.length;
-            }
+        private static float[] concat(Parameter a, Parameter b, Parameter c) {
+            float[] out = new float[a.numel() + b.numel() + c.numel()];
+            System.arraycopy(a.data(), 0, out, 0, a.numel());
+            System.arraycopy(b.data(), 0, out, a.numel(), b.numel());
+            System.arraycopy(c.data(), 0, out, a.numel() + b.numel(), c.numel());
             return out;
         }
     }
