@@ -3,6 +3,7 @@ package dev.polarity.model;
 import dev.polarity.engine.autograd.GradMode;
 import dev.polarity.engine.nn.Module;
 import dev.polarity.engine.nn.ModuleList;
+import dev.polarity.engine.nn.Parameter;
 import dev.polarity.engine.tensor.Functional;
 import dev.polarity.engine.tensor.Tensor;
 import java.util.ArrayList;
@@ -65,6 +66,11 @@ public final class BertEncoder extends Module {
     Tensor forwardModules(Batch batch) {
         Packing p = Packing.of(batch);
         return layers(embeddings.forward(batch, p), batch, p);
+    }
+
+    /** The word-embedding table [vocabulary, hidden]: the trainer freezes it, the augmenter reads its neighbours. */
+    public Parameter wordEmbeddingWeight() {
+        return embeddings.wordEmbedding().weight();
     }
 
     /** Word embeddings [batch, length, hidden] of the batch's ids, as the first layer looks them up. */

@@ -2,6 +2,7 @@ package dev.polarity.model;
 
 import com.sun.management.ThreadMXBean;
 import dev.polarity.engine.autograd.Backward;
+import dev.polarity.engine.autograd.Autograd;
 import dev.polarity.engine.autograd.GradMode;
 import dev.polarity.engine.kernels.Parallel;
 import dev.polarity.engine.tensor.Tensor;
@@ -82,7 +83,37 @@ class EncoderBench {
         for (int bi = 0; bi < BATCHES.length; bi++) {
             System.out.printf("ratio ours/ort batch=%d: %.2f%n", BATCHES[bi], ratios[bi]);
         }
+        gradEval(model, batches(sentences, 1));
         memory(model, sentences);
+    }
+
+    /**
+     * What one gradient-explanation step costs at batch 1: a forward in eval() with grad on plus the
+     * backward to the input embeddings, against the no-grad forward, alternating rounds.
+     */
+    private static void gradEval(BertEncoder model, List<Batch> batches) {
+        runOurs(model, batches);
+        runGradEval(model, batches);
+        double[] paired = new double[ROUNDS];
+        long[] grad = new long[ROUNDS];
+        for (int r = 0; r < ROUNDS; r++) {
+            long forward = runOurs(model, batches);
+            grad[r] = runGradEval(model, batches);
+            paired[r] = (double) grad[r] / forward;
+        }
+        System.out.printf("batch 1 in eval() with grad on, forward + backward to the input embeddings: %.2f ms per sentence%n",
+                median(grad) / 1e6 / batches.size());
+        System.out.printf("ratio grad-eval/forward batch=1: %.2f%n", median(paired));
+    }
+
+    private static long runGradEval(BertEncoder model, List<Batch> batches) {
+        long t = System.nanoTime();
+        for (Batch b : batches) {
+            Tensor words = model.wordEmbeddings(b).detach().requiresGrad(true);
+            Tensor out = model.forwardFromWordEmbeddings(words, b).sum();
+            Autograd.grad(out, words);
+        }
+        return System.nanoTime() - t;
     }
 
     private static long median(long[] xs) {
