@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** DESIGN.md: the engine never imports Spring, nor anything from the layers built on top of it. */
+/** docs/design.md, "Invariants the tests rely on": the engine never imports Spring, nor anything from the layers built on top of it. */
 class EngineBoundaryTest {
 
     @Test
