@@ -13,8 +13,12 @@ public final class TrainCommand {
     private TrainCommand() {}
 
     public static int run(String[] argv) {
-        Args a = new Args(argv, Set.of("no-freeze-embeddings"));
-        Path out = a.path("out", "models/polarity-sst2-minilm");
+        Args a = new Args(argv, Set.of("no-freeze-embeddings", "overwrite"));
+        Path out = a.path("out", null);
+        if (out == null) {
+            out = OutputFolder.fresh(Path.of("runs"), java.time.LocalDateTime.now());
+        }
+        boolean overwrite = a.flag("overwrite");
         TrainSettings s;
         try {
             s = new TrainSettings(
@@ -34,6 +38,16 @@ public final class TrainCommand {
         if (s.train() == null || s.dev() == null) {
             throw new Args.UsageException("--train and --dev are required");
         }
+        try {
+            String refusal = OutputFolder.refusal(s.out(), s.checkpoints(), overwrite);
+            if (refusal != null) {
+                System.err.println("polarity train: " + refusal);
+                return 1;
+            }
+        } catch (IOException e) {
+            System.err.println("polarity train: " + e.getMessage());
+            return 1;
+        }
         if (!Files.isRegularFile(s.base().resolve("model.safetensors"))) {
             System.err.println("polarity train: no base model at " + s.base() + " (run 'polarity import' first, see README)");
             return 1;
@@ -43,6 +57,7 @@ public final class TrainCommand {
             return 1;
         }
         try {
+            System.out.println("writing the model to " + s.out());
             new Trainer(s, System.out).run();
             return 0;
         } catch (IOException | IllegalArgumentException e) {

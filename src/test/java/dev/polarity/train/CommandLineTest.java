@@ -62,4 +62,42 @@ class CommandLineTest {
         assertThat(badNumber.status()).isEqualTo(2);
         assertThat(badNumber.err()).contains("--epochs must be an integer");
     }
+
+    @Test
+    void trainRefusesToWriteOverAModelUnlessTold() throws Exception {
+        Path model = Files.createDirectories(dir.resolve("model"));
+        Files.writeString(model.resolve("model.safetensors"), "weights");
+        Path dev = Files.writeString(dir.resolve("dev.tsv"), "label\tcontent\n1\tok\n");
+        String[] args = {"--train", dev.toString(), "--dev", dev.toString(), "--out", model.toString(),
+            "--base", dir.resolve("no-base").toString(), "--checkpoints", dir.resolve("ck").toString()};
+        Outcome refused = run(() -> TrainCommand.run(args));
+        assertThat(refused.status()).isEqualTo(1);
+        assertThat(refused.err().strip()).contains("--overwrite").doesNotContain("\n");
+        assertThat(Files.readString(model.resolve("model.safetensors"))).isEqualTo("weights");
+
+        String[] overwrite = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--overwrite"))
+                .toArray(String[]::new);
+        Outcome allowed = run(() -> TrainCommand.run(overwrite));
+        assertThat(allowed.err()).doesNotContain("--overwrite").contains("no base model");
+    }
+
+    @Test
+    void trainWritesANewFolderUnderRunsByDefault() throws Exception {
+        java.time.LocalDateTime t = java.time.LocalDateTime.of(2026, 11, 30, 23, 5, 0);
+        Path first = OutputFolder.fresh(dir, t);
+        assertThat(first.getParent()).isEqualTo(dir);
+        Files.createDirectories(first);
+        assertThat(OutputFolder.fresh(dir, t)).isNotEqualTo(first);
+        assertThat(OutputFolder.refusal(dir.resolve("absent"), dir.resolve("ck"), false)).isNull();
+    }
+
+    @Test
+    void trainResumesIntoItsOwnFolder() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("run"));
+        Files.writeString(out.resolve("model.safetensors"), "best so far");
+        Path ck = Files.createDirectories(dir.resolve("ck"));
+        assertThat(OutputFolder.refusal(out, ck, false)).contains("--overwrite");
+        Files.writeString(ck.resolve(Checkpoint.FILE), "state");
+        assertThat(OutputFolder.refusal(out, ck, false)).isNull();
+    }
 }
