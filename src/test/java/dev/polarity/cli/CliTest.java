@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** What a newcomer types first: help, versions, typos. Each answers without starting anything. */
 class CliTest {
-    private static final String[] COMMANDS = {"serve", "import", "train", "evaluate"};
+    private static final String[] COMMANDS = {"serve", "import", "train", "evaluate", "predict"};
 
     @Test
     void helpListsEveryCommand() {
@@ -21,7 +21,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"serve", "import", "train", "evaluate"})
+    @ValueSource(strings = {"serve", "import", "train", "evaluate", "predict"})
     void everyCommandAnswersHelpAndVersion(String command) {
         CliRun help = CliRun.run(command, "--help");
         assertThat(help.status()).as(help.err()).isZero();
