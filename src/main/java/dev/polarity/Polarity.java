@@ -20,6 +20,10 @@ public final class Polarity {
             PolarityServer.start(args);
             return; // the server keeps the JVM alive through its own non-daemon threads
         }
+        if (!args[0].equals("serve") && System.getProperty("logback.configurationFile") == null) {
+            // Before the first logger exists: library logs must not mix into a command's output.
+            System.setProperty("logback.configurationFile", "logback-cli.xml");
+        }
         int status = Cli.run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
         if (status != Cli.SERVING) {
             System.exit(status);

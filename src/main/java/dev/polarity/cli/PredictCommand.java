@@ -7,6 +7,7 @@ import dev.polarity.cli.predict.ProgressLine;
 import dev.polarity.cli.predict.Row;
 import dev.polarity.cli.predict.RowReader;
 import dev.polarity.cli.predict.RowWriter;
+import dev.polarity.cli.predict.StopOnClosedOutput;
 import dev.polarity.model.ModelFiles;
 import dev.polarity.model.TextEncoder;
 import java.io.BufferedInputStream;
@@ -83,7 +84,7 @@ final class PredictCommand implements Callable<Integer> {
             }
             try (ModelFiles.Loaded m = ModelFiles.loadClassifier(model, maxTokens);
                  Writer output = out == null ? null : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-                Writer sink = output != null ? output : new BufferedWriter(spec.commandLine().getOut(), 1 << 16);
+                Writer sink = output != null ? output : new BufferedWriter(new StopOnClosedOutput(spec.commandLine().getOut()), 1 << 16);
                 RowWriter writer = new RowWriter(sink, f, m.model().labels());
                 long size = stdin ? -1 : Files.size(Path.of(in));
                 ProgressLine progress = new ProgressLine(err, out != null && System.console() != null, size, System::nanoTime);

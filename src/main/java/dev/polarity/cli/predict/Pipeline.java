@@ -62,6 +62,7 @@ public final class Pipeline {
                 }
             }
             rows += held.size();
+            out.flush(); // each window reaches the reader as it is done, and a closed output stops the run
             progress.update(rows, in.bytesRead());
         }
         out.flush();

@@ -98,6 +98,40 @@ class PipelineTest {
     }
 
     @Test
+    void aClosedOutputStopsTheRunInsteadOfScoringForNobody() throws Exception {
+        PrintWriter closed = new PrintWriter(new Writer() {
+            @Override
+            public void write(char[] buf, int off, int len) throws java.io.IOException {
+                throw new java.io.IOException("Broken pipe");
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        });
+        AtomicLong scored = new AtomicLong();
+        Scorer counting = new Scorer() {
+            @Override
+            public List<String> labels() {
+                return BY_LENGTH.labels();
+            }
+
+            @Override
+            public float[][] probabilities(List<String> texts) {
+                scored.addAndGet(texts.size());
+                return BY_LENGTH.probabilities(texts);
+            }
+        };
+        Pipeline pipeline = new Pipeline(new RowReader(new GeneratedLines(100_000), Format.TSV, null),
+                new RowWriter(new java.io.BufferedWriter(new StopOnClosedOutput(closed)), Format.TSV, BY_LENGTH.labels()),
+                counting, 100, row -> { }, quietProgress());
+        org.assertj.core.api.Assertions.assertThatThrownBy(pipeline::run).hasMessageContaining("standard output was closed");
+        assertThat(scored.get()).isLessThanOrEqualTo(100);
+    }
+
+    @Test
     void probabilitiesAreWrittenWithSixDecimals() {
         assertThat(RowWriter.number(0f)).isEqualTo("0.000000");
         assertThat(RowWriter.number(1f)).isEqualTo("1.000000");
