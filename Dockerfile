@@ -13,6 +13,15 @@
 # The root file system may be read-only (docker run --read-only --tmpfs /tmp): Tomcat and the
 # DJL tokenizer's native library only write under /tmp.
 ARG BASE_IMAGE=eclipse-temurin:25-jre
+
+# Build stage: split the jar into Spring Boot's layers, least often changed first. The
+# dependencies (53 MB) then sit in a layer of their own that a code change leaves untouched, so a
+# new version pushes and pulls about 1 MB of classes instead of the whole 56 MB jar again.
+FROM ${BASE_IMAGE} AS layers
+WORKDIR /build
+COPY target/polarity.jar polarity.jar
+RUN java -Djarmode=tools -jar polarity.jar extract --layers --launcher --destination extracted
+
 FROM ${BASE_IMAGE}
 
 LABEL org.opencontainers.image.title="polarity" \
@@ -26,7 +35,10 @@ RUN groupadd --system --gid 10001 polarity \
 WORKDIR /app
 # The model changes less often than the code: its layer comes first and stays cached.
 COPY models/polarity-sst2-minilm/ /app/models/polarity-sst2-minilm/
-COPY target/polarity.jar /app/polarity.jar
+COPY --from=layers /build/extracted/dependencies/ /app/
+COPY --from=layers /build/extracted/spring-boot-loader/ /app/
+COPY --from=layers /build/extracted/snapshot-dependencies/ /app/
+COPY --from=layers /build/extracted/application/ /app/
 
 # JDK_JAVA_OPTIONS is read by the java launcher: override it to tune memory without losing the
 # fixed flags of the ENTRYPOINT. The heap follows the container's memory limit.
@@ -45,5 +57,6 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=120s --retries=3 \
 
 # The JVM is PID 1 and gets SIGTERM itself: Spring finishes in-flight requests, then the inference
 # thread drains its queue (server.shutdown=graceful, up to 30 s: give `docker stop -t` more).
+# The extracted layers run through Spring Boot's launcher, as the jar would (same classpath, same main class).
 ENTRYPOINT ["java", "--add-modules=jdk.incubator.vector", "-XX:+ExitOnOutOfMemoryError", \
-            "-Djava.io.tmpdir=/tmp", "-jar", "/app/polarity.jar"]
+            "-Djava.io.tmpdir=/tmp", "-cp", "/app", "org.springframework.boot.loader.launch.JarLauncher"]

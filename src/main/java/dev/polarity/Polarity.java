@@ -1,51 +1,32 @@
 package dev.polarity;
 
-import dev.polarity.cli.Args;
-import dev.polarity.model.OnnxImport;
+import dev.polarity.cli.Cli;
 import dev.polarity.serving.PolarityServer;
-import dev.polarity.train.EvaluateCommand;
-import dev.polarity.train.TrainCommand;
-import java.util.Arrays;
+import java.io.PrintWriter;
+import java.util.Set;
 
 /**
- * Entry point: with no arguments or {@code serve} it starts the sentiment service (arguments after
- * {@code serve}, or {@code --options} alone, go to Spring Boot, e.g. {@code --server.port=9000});
- * {@code import}, {@code train} and {@code evaluate} are one-shot commands.
+ * Entry point of {@code java -jar polarity.jar}: the {@code polarity} command line (see
+ * {@link Cli}). With no arguments, or with Spring Boot options alone ({@code --server.port=9000}),
+ * it starts the service, as the image and the Kubernetes manifests run it.
  */
 public final class Polarity {
+    private static final Set<String> OWN_OPTIONS = Set.of("-h", "--help", "-V", "--version");
+
     private Polarity() {}
 
     public static void main(String[] args) {
-        if (args.length == 0 || args[0].startsWith("--")) {
+        if (args.length == 0 || args[0].startsWith("--") && !OWN_OPTIONS.contains(args[0])) {
             PolarityServer.start(args);
             return; // the server keeps the JVM alive through its own non-daemon threads
         }
-        if (args[0].equals("serve")) {
-            PolarityServer.start(Arrays.copyOfRange(args, 1, args.length));
-            return;
+        if (!args[0].equals("serve") && System.getProperty("logback.configurationFile") == null) {
+            // Before the first logger exists: library logs must not mix into a command's output.
+            System.setProperty("logback.configurationFile", "logback-cli.xml");
         }
-        System.exit(run(args));
-    }
-
-    static int run(String[] args) {
-        if (args.length == 0) {
-            System.err.println("usage: polarity [serve]|import|train|evaluate [options]");
-            return 2;
-        }
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        try {
-            return switch (args[0]) {
-                case "import" -> OnnxImport.command(rest);
-                case "train" -> TrainCommand.run(rest);
-                case "evaluate" -> EvaluateCommand.run(rest);
-                default -> {
-                    System.err.println("polarity: unknown command '" + args[0] + "' (serve, import, train, evaluate)");
-                    yield 2;
-                }
-            };
-        } catch (Args.UsageException e) {
-            System.err.println("polarity " + args[0] + ": " + e.getMessage());
-            return 2;
+        int status = Cli.run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        if (status != Cli.SERVING) {
+            System.exit(status);
         }
     }
 }

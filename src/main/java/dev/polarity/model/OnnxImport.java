@@ -8,8 +8,6 @@ import dev.polarity.engine.io.SafeTensors;
 import dev.polarity.engine.tensor.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -228,75 +226,5 @@ public final class OnnxImport {
             }
         }
         throw new IOException("no tokenizer.json or " + own + " next to " + onnx);
-    }
-
-    /** {@code import --from <jar|onnx> --out <dir> [--layers N] [--heads N]}: 0 on success, 2 for bad arguments, 1 when the import fails. */
-    public static int command(String[] args) {
-        return command(args, System.out, System.err);
-    }
-
-    public static int command(String[] args, PrintStream out, PrintStream err) {
-        String usage = "usage: import --from <artifact.jar|model.onnx> --out <dir> [--layers 6] [--heads 12]";
-        Map<String, String> values = new LinkedHashMap<>();
-        for (int a = 0; a < args.length; a++) {
-            boolean hasValue = a + 1 < args.length && !args[a + 1].startsWith("--");
-            if (!List.of("--from", "--out", "--layers", "--heads").contains(args[a])) {
-                err.println("unknown argument " + args[a] + "; " + usage);
-                return 2;
-            }
-            if (!hasValue) {
-                err.println(args[a] + " needs a value; " + usage);
-                return 2;
-            }
-            values.put(args[a], args[++a]);
-        }
-        String from = values.get("--from");
-        String to = values.get("--out");
-        if (from == null || to == null) {
-            err.println((from == null ? "--from" : "--out") + " is required; " + usage);
-            return 2;
-        }
-        BertConfig config;
-        try {
-            BertConfig m = BertConfig.allMiniLmL6V2();
-            // The weights give every size but the head count, which only the graph's reshapes hold:
-            // a wrong --layers fails the shape check, a wrong --heads would not, so it is asked for.
-            config = m.withDepth(positive(values, "--layers", m.numHiddenLayers()), positive(values, "--heads", m.numAttentionHeads()));
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage().replace("BertConfig: ", "") + "; " + usage);
-            return 2;
-        }
-        try {
-            Map<String, Tensor> weights = run(Path.of(from), Path.of(to), config);
-            long params = weights.values().stream().mapToLong(Tensor::numel).sum();
-            out.println("imported " + weights.size() + " tensors (" + params + " parameters) from " + from + " into " + to);
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            err.println("import failed: " + oneLine(e));
-            return 1;
-        }
-    }
-
-    private static int positive(Map<String, String> values, String flag, int fallback) {
-        String v = values.get(flag);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below, as for a non-positive number
-        }
-        throw new IllegalArgumentException(flag + " must be a positive whole number, got " + v);
-    }
-
-    /** NIO exceptions often carry only a path as message; their type is the rest of the story. */
-    private static String oneLine(Exception e) {
-        String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-        boolean bare = e instanceof FileSystemException fs && fs.getReason() == null || message.isEmpty();
-        return bare ? e.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message) : message;
     }
 }

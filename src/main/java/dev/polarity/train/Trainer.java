@@ -56,14 +56,14 @@ public final class Trainer {
         SequenceClassifier model = new SequenceClassifier(config, LABELS, dropoutRng);
         model.loadEncoder(SafeTensors.read(s.base().resolve(ModelFiles.WEIGHTS)));
         try (TextEncoder tokenizer = new TextEncoder(tokenizerJson(), s.maxTokens());
-             Teacher teacher = s.teacher() == null ? null : Teacher.load(s.teacher(), s.maxTokens(), train, LABELS)) {
+             Teacher teacher = s.distillation().teacher() == null ? null : Teacher.load(s.distillation().teacher(), s.maxTokens(), train, LABELS)) {
             log.printf("tokenizing %d training examples (both spellings)...%n", train.size());
             Spellings spellings = Spellings.encode(tokenizer, train);
             Augmenter augmenter = null;
-            if (s.augment() > 0) {
+            if (s.augmentation().share() > 0) {
                 augmenter = Augmenter.build(train, tokenizer, model.namedParameters().get(WORD_EMBEDDINGS),
                         AUGMENT_NEIGHBOURS, AUGMENT_WORD_PROBABILITY, AUGMENT_SKIP_MOST_FREQUENT);
-                log.printf("augmenting %.0f%% of examples: %d words with %d neighbours each%n", 100 * s.augment(),
+                log.printf("augmenting %.0f%% of examples: %d words with %d neighbours each%n", 100 * s.augmentation().share(),
                         augmenter.vocabularySize(), AUGMENT_NEIGHBOURS);
             }
             return loop(model, tokenizer, train, spellings, dev, dropoutRng, teacher, augmenter);
@@ -82,16 +82,16 @@ public final class Trainer {
     private Metrics loop(SequenceClassifier model, TextEncoder tokenizer, List<Example> train,
                          Spellings spellings, List<Example> dev,
                          Random dropoutRng, Teacher teacher, Augmenter augmenter) throws IOException {
-        if (s.freezeWordEmbeddings()) {
+        if (s.optimisation().freezeWordEmbeddings()) {
             model.namedParameters().get(WORD_EMBEDDINGS).requiresGrad(false);
         }
         int layers = model.encoder().config().numHiddenLayers();
-        AdamW opt = new AdamW(groups(model.namedParameters(), layers, s.weightDecay(), s.layerDecay()), s.lr(), 0.9f, 0.999f, 1e-8f);
+        AdamW opt = new AdamW(groups(model.namedParameters(), layers, s.optimisation().weightDecay(), s.optimisation().layerDecay()), s.optimisation().lr(), 0.9f, 0.999f, 1e-8f);
         List<Parameter> trainable = opt.params();
-        int perEpoch = (train.size() + s.batchSize() - 1) / s.batchSize();
-        int total = perEpoch * s.epochs();
-        LinearSchedule schedule = new LinearSchedule(s.lr(), Math.round(total * s.warmupFraction()), total);
-        WeightAverage ema = s.emaDecay() > 0 ? new WeightAverage(trainable, s.emaDecay()) : null;
+        int perEpoch = (train.size() + s.schedule().batchSize() - 1) / s.schedule().batchSize();
+        int total = perEpoch * s.schedule().epochs();
+        LinearSchedule schedule = new LinearSchedule(s.optimisation().lr(), Math.round(total * s.schedule().warmupFraction()), total);
+        WeightAverage ema = s.optimisation().emaDecay() > 0 ? new WeightAverage(trainable, s.optimisation().emaDecay()) : null;
         Checkpoint.State state = Checkpoint.load(s.checkpoints(), model, opt, ema);
         if (state == null) {
             state = new Checkpoint.State(0, -1, -1);
@@ -114,9 +114,9 @@ public final class Trainer {
             int[] labels = new int[batch.length];
             boolean[] augmented = new boolean[batch.length];
             for (int i = 0; i < batch.length; i++) {
-                boolean detokenized = pick.nextFloat() < s.detokenizeProbability();
+                boolean detokenized = pick.nextFloat() < s.augmentation().detokenize();
                 labels[i] = train.get(batch[i]).label();
-                augmented[i] = augmenter != null && pick.nextFloat() < s.augment();
+                augmented[i] = augmenter != null && pick.nextFloat() < s.augmentation().share();
                 if (augmented[i]) {
                     String text = augmenter.augment(train.get(batch[i]).text(), pick);
                     String spelled = detokenized ? SstText.detokenize(text) : text;
@@ -129,37 +129,37 @@ public final class Trainer {
                     }
                 }
             }
-            Tensor teacherProbs = teacher == null ? null : teacher.probabilities(teacherTexts, s.temperature());
+            Tensor teacherProbs = teacher == null ? null : teacher.probabilities(teacherTexts, s.distillation().temperature());
             if (augmenter != null) {
                 relabel(labels, augmented, teacherProbs);
             }
             model.train();
             dropoutRng.setSeed(s.seed() ^ (step * 0x9E3779B97F4A7C15L)); // same masks after a resume
             Tensor loss;
-            if (s.rdrop() > 0) {
-                loss = rdropLoss(model, texts, labels, s.rdrop());
+            if (s.optimisation().rdrop() > 0) {
+                loss = rdropLoss(model, texts, labels, s.optimisation().rdrop());
             } else {
                 Tensor logits = model.forward(TextEncoder.pad(texts));
                 loss = teacher == null ? Functional.crossEntropy(logits, labels)
-                        : Teacher.distillLoss(logits, labels, teacherProbs, s.distill(), s.temperature());
+                        : Teacher.distillLoss(logits, labels, teacherProbs, s.distillation().weight(), s.distillation().temperature());
             }
             loss.backward();
-            GradClip.clipGradNorm(trainable, s.clipNorm());
+            GradClip.clipGradNorm(trainable, s.optimisation().clipNorm());
             opt.setLr(schedule.at(step));
             opt.step();
             opt.zeroGrad();
             if (ema != null) {
                 ema.update();
             }
-            progress.step(step + 1, epoch + 1, s.epochs(), loss.item(), batch.length, opt.lr(), lastDev);
+            progress.step(step + 1, epoch + 1, s.schedule().epochs(), loss.item(), batch.length, opt.lr(), lastDev);
             boolean last = step + 1 == total;
-            if ((step + 1) % s.evalEvery() == 0 || (step + 1) % perEpoch == 0 || last) {
+            if ((step + 1) % s.schedule().evalEvery() == 0 || (step + 1) % perEpoch == 0 || last) {
                 lastDev = evaluate(model, ema, tokenizer, dev, state, step + 1);
                 if (lastDev > state.bestAccuracy()) {
                     state = new Checkpoint.State(step + 1, lastDev, step + 1);
                 }
             }
-            if ((step + 1) % s.checkpointEvery() == 0 || last) {
+            if ((step + 1) % s.schedule().checkpointEvery() == 0 || last) {
                 Checkpoint.save(s.checkpoints(), model, opt, ema, new Checkpoint.State(step + 1, state.bestAccuracy(), state.bestStep()));
             }
         }
@@ -293,12 +293,12 @@ public final class Trainer {
         }
         Collections.shuffle(order, rng);
         List<int[]> batches = new ArrayList<>();
-        int pool = s.batchSize() * POOL;
+        int pool = s.schedule().batchSize() * POOL;
         for (int p = 0; p < order.size(); p += pool) {
             List<Integer> chunk = new ArrayList<>(order.subList(p, Math.min(order.size(), p + pool)));
             chunk.sort((a, b) -> Integer.compare(encoded.get(a).length(), encoded.get(b).length()));
-            for (int i = 0; i < chunk.size(); i += s.batchSize()) {
-                batches.add(chunk.subList(i, Math.min(chunk.size(), i + s.batchSize())).stream().mapToInt(Integer::intValue).toArray());
+            for (int i = 0; i < chunk.size(); i += s.schedule().batchSize()) {
+                batches.add(chunk.subList(i, Math.min(chunk.size(), i + s.schedule().batchSize())).stream().mapToInt(Integer::intValue).toArray());
             }
         }
         Collections.shuffle(batches, rng);

@@ -3,16 +3,14 @@ package dev.polarity.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.polarity.cli.CliRun;
 import dev.polarity.engine.io.OnnxGraph;
 import dev.polarity.engine.io.OnnxReader;
 import dev.polarity.engine.io.SafeTensors;
 import dev.polarity.engine.tensor.Tensor;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.JarURLConnection;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -138,43 +136,41 @@ class OnnxImportTest {
 
     @Test
     void commandPrintsOneLineAndAnExitCode() throws Exception {
-        assertCommand(new String[0], 2, "--from is required; usage: import --from <artifact.jar|model.onnx> --out <dir>");
-        assertCommand(new String[] {"--from", "x.jar"}, 2, "--out is required; usage:");
-        assertCommand(new String[] {"--from", "x.jar", "--out"}, 2, "--out needs a value; usage:");
-        assertCommand(new String[] {"--from", "x.jar", "--out", "o", "--verbose"}, 2, "unknown argument --verbose; usage:");
-        assertCommand(new String[] {"--from", "x.jar", "--out", "o", "--layers", "six"}, 2, "--layers must be a positive whole number, got six; usage:");
-        assertCommand(new String[] {"--from", "x.jar", "--out", "o", "--heads", "0"}, 2, "--heads must be a positive whole number, got 0; usage:");
-        assertCommand(new String[] {"--from", "x.jar", "--out", "o", "--heads", "5"}, 2, "hidden_size 384 is not divisible by num_attention_heads 5; usage:");
+        assertCommand(new String[0], 2, "polarity import: Missing required options: '--from=FILE', '--out=DIR'");
+        assertCommand(new String[] {"--from", "x.jar"}, 2, "polarity import: Missing required option: '--out=DIR'");
+        assertCommand(new String[] {"--from", "x.jar", "--out"}, 2, "polarity import: Missing required parameter for option '--out'");
+        assertCommand(new String[] {"--from", "x.jar", "--out", "o", "--verbose"}, 2, "polarity import: Unknown option: '--verbose'");
+        assertCommand(new String[] {"--from", "x.jar", "--out", "o", "--layers", "six"}, 2, "polarity import: Invalid value for option '--layers': 'six' is not an int");
+        assertCommand(new String[] {"--from", "x.jar", "--out", "o", "--heads", "0"}, 2, "polarity import: --layers and --heads must be positive whole numbers");
+        assertCommand(new String[] {"--from", "x.jar", "--out", "o", "--heads", "5"}, 2, "polarity import: hidden_size 384 is not divisible by num_attention_heads 5");
         assertCommand(new String[] {"--from", artifactJar().toString(), "--out", dir.resolve("o").toString(), "--layers", "12"}, 1,
-                "import failed: " + artifactJar().getFileName() + ": ONNX graph lacks 96 tensor(s): encoder.layer.6.");
+                "polarity import: " + artifactJar().getFileName() + ": ONNX graph lacks 96 tensor(s): encoder.layer.6.");
         Path absent = dir.resolve("absent.jar");
         assertCommand(new String[] {"--from", absent.toString(), "--out", dir.resolve("o").toString()}, 1,
-                "import failed: no such file: " + absent);
+                "polarity import: no such file: " + absent);
         Path bogus = Files.writeString(dir.resolve("broken.jar"), "not a zip");
         assertCommand(new String[] {"--from", bogus.toString(), "--out", dir.resolve("o").toString()}, 1,
-                "import failed: " + bogus + " is not a readable jar: ");
+                "polarity import: " + bogus + " is not a readable jar: ");
         Path notADir = Files.writeString(dir.resolve("taken"), "");
         assertCommand(new String[] {"--from", artifactJar().toString(), "--out", notADir.toString()}, 1,
-                "import failed: " + notADir + " exists and is not a directory");
+                "polarity import: " + notADir + " exists and is not a directory");
 
         Path out = dir.resolve("cmd");
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        int code = OnnxImport.command(new String[] {"--from", artifactJar().toString(), "--out", out.toString()},
-                new PrintStream(stdout, true, StandardCharsets.UTF_8), System.err);
-        assertThat(code).isZero();
-        assertThat(stdout.toString(StandardCharsets.UTF_8)).startsWith("imported 101 tensors (22565376 parameters) from ");
+        CliRun ok = CliRun.run("import", "--from", artifactJar().toString(), "--out", out.toString());
+        assertThat(ok.status()).as(ok.err()).isZero();
+        assertThat(ok.out()).startsWith("imported 101 tensors (22565376 parameters) from ");
         assertThat(out.resolve("model.safetensors")).isRegularFile();
     }
 
     private static void assertCommand(String[] args, int code, String errorStart) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int got = OnnxImport.command(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        String printed = err.toString(StandardCharsets.UTF_8);
-        assertThat(got).as(printed).isEqualTo(code);
-        assertThat(printed).startsWith(errorStart).endsWith("\n");
-        assertThat(printed.strip()).doesNotContain("\n").doesNotContain("Exception");
-        assertThat(out.size()).isZero();
+        String[] all = new String[args.length + 1];
+        all[0] = "import";
+        System.arraycopy(args, 0, all, 1, args.length);
+        CliRun r = CliRun.run(all);
+        assertThat(r.status()).as(r.err()).isEqualTo(code);
+        assertThat(r.err()).startsWith(errorStart).endsWith("\n");
+        assertThat(r.oneErrorLine()).as(r.err()).isTrue();
+        assertThat(r.out()).isEmpty();
     }
 
     /** The langchain4j jar that put the model on the test classpath. */

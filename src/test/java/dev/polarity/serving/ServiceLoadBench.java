@@ -3,6 +3,7 @@ package dev.polarity.serving;
 import dev.polarity.engine.autograd.GradMode;
 import dev.polarity.model.Batch;
 import dev.polarity.model.ModelFiles;
+import dev.polarity.model.TestAssets;
 import dev.polarity.model.TextEncoder;
 import dev.polarity.serving.metrics.SentimentMetrics;
 import dev.polarity.serving.predict.SentimentModel;
@@ -225,8 +226,8 @@ class ServiceLoadBench {
     }
 
     private static List<String> sentences() throws IOException {
-        Path dev = Path.of(System.getProperty("sst2.dir", "../shared/data/sst2"), "dev.tsv");
-        if (!Files.isRegularFile(dev)) {
+        Path dev = TestAssets.findSst2("dev.tsv").orElse(null);
+        if (dev == null) {
             return List.of(RunningService.POSITIVE, RunningService.NEGATIVE, "An uneven film with a few good scenes.",
                     "I would not watch it again, even for free.", "The cast is superb and the story moves along nicely.");
         }

@@ -44,6 +44,21 @@ class ComposeFilesTest {
     }
 
     @Test
+    void eachServiceWaitsForTheOneItNeedsToBeHealthy() throws IOException {
+        assertThat(map(map(service("prometheus").get("depends_on")).get("polarity")).get("condition")).isEqualTo("service_healthy");
+        assertThat(map(map(service("grafana").get("depends_on")).get("prometheus")).get("condition")).isEqualTo("service_healthy");
+        assertThat(service("prometheus")).containsKey("healthcheck");
+        // The service's own health check is the image's HEALTHCHECK (readiness: the model is loaded).
+        assertThat(Files.readString(ROOT.resolve("Dockerfile"))).contains("HEALTHCHECK").contains("/actuator/health/readiness");
+    }
+
+    @Test
+    void grafanasAdminPasswordComesFromTheEnvironmentWithNoDefault() throws IOException {
+        Map<String, Object> env = map(service("grafana").get("environment"));
+        assertThat(String.valueOf(env.get("GF_SECURITY_ADMIN_PASSWORD"))).matches("\\$\\{GRAFANA_ADMIN_PASSWORD(:\\?[^}]*)?}");
+    }
+
+    @Test
     void prometheusScrapesTheServiceAndLoadsTheRules() throws IOException {
         Map<String, Object> prometheus = service("prometheus");
         assertThat(list(prometheus.get("volumes"))).contains("./monitoring/prometheus:/etc/prometheus:ro");
@@ -84,12 +99,18 @@ class ComposeFilesTest {
         Path dashboards = ROOT.resolve(mounts.get(path));
         assertThat(dashboards.resolve("polarity.json")).isRegularFile();
 
-        // Every panel and query uses the provisioned data source, by its uid.
+        // Every panel and query uses the data source variable, so the dashboard imports into any
+        // Grafana; the variable lists Prometheus data sources, and the provisioned one is the default.
         JsonNode dashboard = JsonMapper.builder().build().readTree(Files.readString(dashboards.resolve("polarity.json")));
         List<String> uids = new ArrayList<>();
         collectDataSourceUids(dashboard.get("panels"), uids);
         collectDataSourceUids(dashboard.get("templating").get("list"), uids);
-        assertThat(uids).isNotEmpty().allMatch(uid -> uid.equals(datasource.get("uid")));
+        assertThat(uids).isNotEmpty().allMatch(uid -> uid.equals("${datasource}"));
+        JsonNode variable = dashboard.get("templating").get("list").get(0);
+        assertThat(variable.get("name").stringValue()).isEqualTo("datasource");
+        assertThat(variable.get("type").stringValue()).isEqualTo("datasource");
+        assertThat(variable.get("query").stringValue()).isEqualTo(datasource.get("type"));
+        assertThat(datasource.get("isDefault")).isEqualTo(true);
         assertThat(dashboard.get("uid").stringValue()).isNotBlank();
     }
 

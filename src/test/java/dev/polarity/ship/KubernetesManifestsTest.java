@@ -229,6 +229,21 @@ class KubernetesManifestsTest {
         Endpoint endpoint = monitor.getSpec().getEndpoints().get(0);
         assertThat(endpoint.getPort()).isEqualTo(service.getSpec().getPorts().get(0).getName());
         assertThat(endpoint.getPath()).isEqualTo("/actuator/prometheus");
+        // kube-prometheus-stack's Prometheus selects ServiceMonitors by this label.
+        assertThat(monitor.getMetadata().getLabels()).containsKey("release");
+    }
+
+    @Test
+    void theTwoReplicasAreSpreadOverNodes() {
+        Deployment deployment = one(Deployment.class);
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+        var byNode = pod.getTopologySpreadConstraints().stream()
+                .filter(c -> "kubernetes.io/hostname".equals(c.getTopologyKey())).findFirst();
+        assertThat(byNode).as("a spread constraint over nodes").isPresent();
+        assertThat(byNode.get().getWhenUnsatisfiable()).isEqualTo("DoNotSchedule");
+        assertThat(byNode.get().getMaxSkew()).isEqualTo(1);
+        assertThat(podLabels).containsAllEntriesOf(byNode.get().getLabelSelector().getMatchLabels());
     }
 
     @Test

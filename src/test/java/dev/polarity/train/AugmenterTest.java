@@ -3,6 +3,7 @@ package dev.polarity.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.polarity.cli.CliRun;
 import dev.polarity.engine.tensor.Tensor;
 import dev.polarity.model.ModelFiles;
 import dev.polarity.model.TestAssets;
@@ -74,9 +75,7 @@ class AugmenterTest {
 
     @Test
     void augmentWithoutATeacherOrOutOfRangeIsRefusedInOneLine() {
-        assertThatThrownBy(() -> TrainCommand.run(new String[] {"--train", "t", "--dev", "d", "--augment", "0.5"}))
-                .hasMessageContaining("--augment needs --teacher");
-        assertThatThrownBy(() -> TrainCommand.run(new String[] {"--train", "t", "--dev", "d", "--teacher", "x", "--augment", "2"}))
-                .hasMessageContaining("augment must be a fraction");
+        CliRun.assertUsageError("--augment needs --teacher", "train", "--train", "t", "--dev", "d", "--augment", "0.5");
+        CliRun.assertUsageError("augment must be a fraction", "train", "--train", "t", "--dev", "d", "--teacher", "x", "--augment", "2");
     }
 }

@@ -1,8 +1,8 @@
 package dev.polarity.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.polarity.cli.CliRun;
 import dev.polarity.engine.nn.Parameter;
 import dev.polarity.engine.optim.AdamW;
 import dev.polarity.model.BertConfig;
@@ -59,9 +59,7 @@ class LayerDecayTest {
 
     @Test
     void layerDecayOutsideZeroToOneIsRejected() {
-        assertThatThrownBy(() -> TrainCommand.run(new String[] {"--train", "t", "--dev", "d", "--layer-decay", "0"}))
-                .hasMessageContaining("layer-decay");
-        assertThatThrownBy(() -> TrainCommand.run(new String[] {"--train", "t", "--dev", "d", "--layer-decay", "1.5"}))
-                .hasMessageContaining("layer-decay");
+        CliRun.assertUsageError("layer-decay", "train", "--train", "t", "--dev", "d", "--layer-decay", "0");
+        CliRun.assertUsageError("layer-decay", "train", "--train", "t", "--dev", "d", "--layer-decay", "1.5");
     }
 }

@@ -1,9 +1,9 @@
 package dev.polarity.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.polarity.cli.CliRun;
 import dev.polarity.engine.autograd.GradMode;
 import dev.polarity.engine.tensor.Functional;
 import dev.polarity.engine.tensor.Tensor;
@@ -54,7 +54,6 @@ class RDropTest {
 
     @Test
     void negativeRdropIsRejectedInOneLine() {
-        assertThatThrownBy(() -> TrainCommand.run(new String[] {"--train", "t", "--dev", "d", "--rdrop", "-1"}))
-                .hasMessageContaining("rdrop");
+        CliRun.assertUsageError("rdrop", "train", "--train", "t", "--dev", "d", "--rdrop", "-1");
     }
 }

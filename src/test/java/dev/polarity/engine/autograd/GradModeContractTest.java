@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** One test per promise of the grad-mode contract (DESIGN.md section 3, issue 2). */
+/** One test per promise of the grad-mode contract (docs/design.md, "The grad-mode contract"; issue 2). */
 class GradModeContractTest {
 
     private static Tensor leaf(long seed, int... shape) {
