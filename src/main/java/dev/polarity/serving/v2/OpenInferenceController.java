@@ -16,6 +16,7 @@ import dev.polarity.serving.v2.V2Messages.TensorMetadata;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,6 +110,16 @@ class OpenInferenceController {
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
                     mediaType = MediaType.APPLICATION_JSON_VALUE,
                     schema = @Schema(implementation = V2Messages.InferenceRequest.class))))
+    @ApiResponse(responseCode = "200", description = "Outputs", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = InferenceResponse.class)))
+    @ApiResponse(responseCode = "400", description = "Malformed JSON, a tensor other than one BYTES \"text\", a shape "
+            + "that does not match the data, a blank or non-string text", content = @Content(schema = @Schema(implementation = V2Messages.Error.class)))
+    @ApiResponse(responseCode = "404", description = "Another model or version", content = @Content(schema = @Schema(implementation = V2Messages.Error.class)))
+    @ApiResponse(responseCode = "413", description = "A text over the character limit, too many texts, or a body over the byte cap",
+            content = @Content(schema = @Schema(implementation = V2Messages.Error.class)))
+    @ApiResponse(responseCode = "429", description = "The inference queue is full", content = @Content(schema = @Schema(implementation = V2Messages.Error.class)))
+    @ApiResponse(responseCode = "503", description = "The model is not ready, or the service is shutting down",
+            content = @Content(schema = @Schema(implementation = V2Messages.Error.class)))
     @PostMapping({"/models/{name}/infer", "/models/{name}/versions/{version}/infer"})
     ResponseEntity<InferenceResponse> infer(@PathVariable String name, @PathVariable(required = false) String version,
                                             @RequestBody @io.swagger.v3.oas.annotations.parameters.RequestBody JsonNode body) {
