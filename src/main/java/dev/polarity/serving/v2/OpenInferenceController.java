@@ -18,14 +18,18 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -48,6 +52,9 @@ import tools.jackson.databind.JsonNode;
 class OpenInferenceController {
     static final String VERSION = "1";
     static final String PLATFORM = "polarity";
+    /** This controller's paths, for {@link #elsewhere}: /v2, health, and a model with or without its version. */
+    private static final List<Pattern> ROUTES = Stream.of("/v2", "/v2/health/(live|ready)",
+            "/v2/models/[^/]+(/versions/[^/]+)?(/ready|/infer)?").map(Pattern::compile).toList();
 
     private final SentimentModel model;
     private final SentimentMetrics metrics;
@@ -140,6 +147,23 @@ class OpenInferenceController {
                 .header("x-inference-time", millis(scored.inferenceNanos()))
                 .header("x-total-time", millis(total))
                 .body(new InferenceResponse(scored.model(), VERSION, request.id(), outputs));
+    }
+
+    /**
+     * Any other /v2 request: without this, Spring's 404 and 405 would reach the client as RFC 9457
+     * problems from the service-wide advice, not as the protocol's errors. A path this controller
+     * serves under another method is a 405; anything else (the repository extension, a model's
+     * generate endpoint...) is not served here: 404.
+     */
+    @Operation(hidden = true)
+    @RequestMapping("/**")
+    ResponseEntity<Void> elsewhere(HttpServletRequest request) throws HttpRequestMethodNotSupportedException {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        boolean served = ROUTES.stream().anyMatch(route -> route.matcher(path).matches());
+        if (served) {
+            throw new HttpRequestMethodNotSupportedException(request.getMethod());
+        }
+        throw new UnknownEndpointException();
     }
 
     private static OutputTensor probabilities(Scored scored) {

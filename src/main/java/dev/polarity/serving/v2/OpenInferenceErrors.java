@@ -19,6 +19,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
@@ -44,6 +45,18 @@ class OpenInferenceErrors {
     @ExceptionHandler(UnknownModelException.class)
     ResponseEntity<Error> unknownModel(UnknownModelException e) {
         return error(HttpStatus.NOT_FOUND, "not_found", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(UnknownEndpointException.class)
+    ResponseEntity<Error> unknownEndpoint(UnknownEndpointException e) {
+        return error(HttpStatus.NOT_FOUND, "not_found", e.getMessage(), null);
+    }
+
+    /** Triton's clients send binary tensors as application/octet-stream unless told binary_data=False. */
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<Error> notJson(HttpMediaTypeNotSupportedException e) {
+        return error(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "The body must be JSON "
+                + "(Content-Type: application/json); the binary tensor extension is not supported.", null);
     }
 
     @ExceptionHandler(InvalidRequestException.class)
@@ -88,7 +101,7 @@ class OpenInferenceErrors {
         if (e instanceof ErrorResponse framework && framework.getStatusCode().is4xxClientError()) {
             HttpStatusCode status = framework.getStatusCode();
             String detail = framework.getBody().getDetail();
-            return error(status, status.value() == 415 ? "unsupported_media_type" : "other",
+            return error(status, status.value() == 404 ? "not_found" : "other",
                     detail == null ? "The request was refused." : detail, null);
         }
         log.error("unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);

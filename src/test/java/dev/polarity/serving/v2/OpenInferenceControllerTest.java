@@ -186,7 +186,18 @@ class OpenInferenceControllerTest {
 
     @Test
     void aBodyThatIsNotJsonIs415() throws Exception {
-        assertError(mvc.perform(post(INFER).contentType(MediaType.TEXT_PLAIN).content("I loved it")), 415, null);
+        assertError(mvc.perform(post(INFER).contentType(MediaType.TEXT_PLAIN).content("I loved it")), 415, "must be JSON");
+        assertError(mvc.perform(post(INFER).contentType(MediaType.APPLICATION_OCTET_STREAM).content(new byte[] {1, 2})),
+                415, "binary tensor extension");
+    }
+
+    @Test
+    void otherMethodsAndEndpointsAreProtocolErrorsToo() throws Exception {
+        assertError(mvc.perform(get(INFER)), 405, null);
+        assertError(mvc.perform(post("/v2/health/ready")), 405, null);
+        assertError(mvc.perform(post("/v2/repository/index").contentType(MediaType.APPLICATION_JSON).content("{}")), 404,
+                "Not an endpoint");
+        assertError(mvc.perform(get("/v2/models/polarity-sst2-minilm/generate")), 404, "Not an endpoint");
     }
 
     private ResultActions infer(String path, String body) throws Exception {
