@@ -7,9 +7,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The engine's switches under {@code polarity.engine.*}: the one place the server reads them.
  *
- * @param vectorKernels the jdk.incubator.vector kernels where the module is present (false: the scalar twins)
- * @param threads       kernel threads; 0 means one per core
- * @param fastPath      no-grad eval inference on the fast path (false: on the recorded module path, to compare or debug)
+ * @param vectorKernels the jdk.incubator.vector kernels where the module is present (false: the scalar twins).
+ * @param threads       kernel threads; 0 means one per core.
+ * @param fastPath      no-grad eval inference on the fast path (false: on the recorded module path, to compare or debug).
  */
 @ConfigurationProperties("polarity.engine")
 public record EngineProperties(

@@ -1,30 +1,41 @@
 package dev.polarity.serving;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Everything an operator may tune, under {@code polarity.*} (or POLARITY_* environment variables).
- * Checked here so that a bad value stops the start-up with one line instead of failing requests.
+ * Checked when bound, so that a bad value stops the start-up with a report naming the property
+ * instead of failing requests: single values by their constraints, the rules that tie two
+ * settings together by the constructors. The {@code @param} lines are the descriptions IDEs show
+ * (META-INF/spring-configuration-metadata.json, written by the configuration processor).
  *
- * @param modelPath     model folder (config.json, tokenizer.json, model.safetensors); relative to the working directory
- * @param maxTokens     token limit per text, [CLS] and [SEP] included; longer texts are truncated
- * @param maxTextChars  longest text accepted, in characters (413 beyond)
- * @param maxBatchTexts most texts in one request (413 beyond)
- * @param maxBodyBytes  largest request body read (413 beyond, before parsing); unset: {@link #bodyLimitBytes()} derives it
- * @param batcher       how the inference thread groups concurrent work
+ * @param modelPath     Model folder (config.json, tokenizer.json, model.safetensors), relative to the working directory.
+ * @param maxTokens     Tokens per text, [CLS] and [SEP] included; longer texts are truncated.
+ * @param maxTextChars  Longest text accepted, in characters (413 beyond).
+ * @param maxBatchTexts Most texts in one request (413 beyond); at most the batcher's queue capacity.
+ * @param maxBodyBytes  Largest request body read, such as 2MB (413 beyond, before parsing). Unset, the largest
+ *                      request that max-text-chars and max-batch-texts allow however its JSON is escaped.
+ * @param batcher       How the inference thread groups concurrent work.
  */
 @ConfigurationProperties("polarity")
+@Validated
 public record PolarityProperties(
-        @DefaultValue("models/polarity-sst2-minilm") Path modelPath,
-        @DefaultValue("256") int maxTokens,
-        @DefaultValue("20000") int maxTextChars,
-        @DefaultValue("64") int maxBatchTexts,
+        @NotNull @DefaultValue("models/polarity-sst2-minilm") Path modelPath,
+        @Min(2) @DefaultValue("256") int maxTokens,
+        @Positive @DefaultValue("20000") int maxTextChars,
+        @Positive @DefaultValue("64") int maxBatchTexts,
         DataSize maxBodyBytes,
-        @DefaultValue Batcher batcher) {
+        @Valid @DefaultValue Batcher batcher) {
 
     /** Most bytes one character can take in JSON: beyond the BMP, two escaped surrogates of six bytes each. */
     static final long JSON_BYTES_PER_CHAR = 12;
@@ -32,9 +43,7 @@ public record PolarityProperties(
     static final long JSON_OVERHEAD_BYTES = 64 * 1024;
 
     public PolarityProperties {
-        require(maxTokens >= 2, "polarity.max-tokens must be at least 2, got " + maxTokens);
-        require(maxTextChars >= 1, "polarity.max-text-chars must be positive, got " + maxTextChars);
-        require(maxBatchTexts >= 1, "polarity.max-batch-texts must be positive, got " + maxBatchTexts);
+        // DataSize has no standard constraint.
         require(maxBodyBytes == null || maxBodyBytes.toBytes() >= 1,
                 "polarity.max-body-bytes must be positive, got " + maxBodyBytes);
         // A request is queued whole or refused whole, so the largest one must fit in an empty queue.
@@ -60,21 +69,14 @@ public record PolarityProperties(
     }
 
     /**
-     * @param maxBatchSize  most texts in one forward pass
-     * @param maxWait       how long the inference thread waits for a batch to fill once work is queued
-     * @param queueCapacity most texts waiting at once; beyond it requests get 429
+     * @param maxBatchSize  Most texts in one forward pass.
+     * @param maxWait       How long the inference thread waits for a batch to fill once work is queued.
+     * @param queueCapacity Most texts waiting at once; beyond it requests get 429.
      */
     public record Batcher(
-            @DefaultValue("16") int maxBatchSize,
-            @DefaultValue("2ms") Duration maxWait,
-            @DefaultValue("1024") int queueCapacity) {
-
-        public Batcher {
-            require(maxBatchSize >= 1, "polarity.batcher.max-batch-size must be positive, got " + maxBatchSize);
-            require(!maxWait.isNegative(), "polarity.batcher.max-wait must not be negative, got " + maxWait);
-            require(queueCapacity >= 1, "polarity.batcher.queue-capacity must be positive, got " + queueCapacity);
-        }
-    }
+            @Positive @DefaultValue("16") int maxBatchSize,
+            @NotNull @DurationMin @DefaultValue("2ms") Duration maxWait,
+            @Positive @DefaultValue("1024") int queueCapacity) {}
 
     private static void require(boolean ok, String message) {
         if (!ok) {

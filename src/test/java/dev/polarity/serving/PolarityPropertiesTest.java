@@ -1,34 +1,54 @@
 package dev.polarity.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.validation.BindValidationException;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.util.unit.DataSize;
 
-/** Bad settings stop the start-up with a message naming the property. */
+/** Settings are bound and checked as at start-up: a bad value stops it with a message naming the property. */
 class PolarityPropertiesTest {
 
+    @EnableConfigurationProperties(PolarityProperties.class)
+    static class Settings {}
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner().withUserConfiguration(Settings.class);
+
     @Test
-    void queueMustHoldTheLargestRequest() {
-        assertThatThrownBy(() -> new PolarityProperties(Path.of("m"), 256, 20_000, 64, null,
-                new PolarityProperties.Batcher(16, Duration.ofMillis(2), 32)))
-                .hasMessageContaining("polarity.batcher.queue-capacity");
+    void defaultsBind() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            PolarityProperties settings = context.getBean(PolarityProperties.class);
+            assertThat(settings.modelPath()).isEqualTo(Path.of("models/polarity-sst2-minilm"));
+            assertThat(settings.maxTokens()).isEqualTo(256);
+            assertThat(settings.maxTextChars()).isEqualTo(20_000);
+            assertThat(settings.maxBatchTexts()).isEqualTo(64);
+            assertThat(settings.batcher().maxWait()).isEqualTo(Duration.ofMillis(2));
+        });
     }
 
     @Test
-    void limitsMustBePositive() {
-        PolarityProperties.Batcher batcher = new PolarityProperties.Batcher(16, Duration.ofMillis(2), 1024);
-        assertThatThrownBy(() -> new PolarityProperties(Path.of("m"), 1, 20_000, 64, null, batcher)).hasMessageContaining("max-tokens");
-        assertThatThrownBy(() -> new PolarityProperties(Path.of("m"), 256, 0, 64, null, batcher)).hasMessageContaining("max-text-chars");
-        assertThatThrownBy(() -> new PolarityProperties(Path.of("m"), 256, 20_000, 0, null, batcher)).hasMessageContaining("max-batch-texts");
-        assertThatThrownBy(() -> new PolarityProperties.Batcher(0, Duration.ZERO, 1)).hasMessageContaining("max-batch-size");
-        assertThatThrownBy(() -> new PolarityProperties(Path.of("m"), 256, 20_000, 64, DataSize.ofBytes(0), batcher))
-                .hasMessageContaining("max-body-bytes");
+    void eachLimitIsCheckedByItsConstraint() {
+        assertRefused("polarity.max-tokens=1", "maxTokens", "greater than or equal to 2");
+        assertRefused("polarity.max-text-chars=0", "maxTextChars", "greater than 0");
+        assertRefused("polarity.max-batch-texts=0", "maxBatchTexts", "greater than 0");
+        assertRefused("polarity.batcher.max-batch-size=0", "maxBatchSize", "greater than 0");
+        assertRefused("polarity.batcher.max-wait=-1ms", "maxWait", "");
+        assertRefused("polarity.max-body-bytes=0", "polarity.max-body-bytes", "positive");
+    }
+
+    @Test
+    void queueMustHoldTheLargestRequestAndTheWarmUpBatch() {
+        assertRefused("polarity.batcher.queue-capacity=32", "polarity.batcher.queue-capacity", "polarity.max-batch-texts");
+        runner.withPropertyValues("polarity.batcher.queue-capacity=64", "polarity.batcher.max-batch-size=128")
+                .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("polarity.batcher.max-batch-size"));
     }
 
     @Test
@@ -42,5 +62,17 @@ class PolarityPropertiesTest {
                 .isLessThan(16L << 20);
         assertThat(new PolarityProperties(Path.of("m"), 256, 20_000, 64, DataSize.ofMegabytes(2), batcher).bodyLimitBytes())
                 .isEqualTo(2L << 20);
+    }
+
+    /** A constraint's report names the field and says why; a constructor's rule names the property. */
+    private void assertRefused(String setting, String names, String reason) {
+        runner.withPropertyValues(setting).run(context -> {
+            assertThat(context).as(setting).hasFailed();
+            Throwable failure = context.getStartupFailure();
+            Throwable root = NestedExceptionUtils.getMostSpecificCause(failure);
+            String message = root instanceof BindValidationException bind ? bind.getValidationErrors().getAllErrors().toString()
+                    : root.getMessage();
+            assertThat(message).as(setting).contains(names).contains(reason);
+        });
     }
 }

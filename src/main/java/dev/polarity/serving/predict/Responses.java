@@ -24,12 +24,13 @@ final class Responses {
     @Schema(name = "LabelScore", description = "Hugging Face text-classification entry")
     record LabelScore(@Schema(example = "positive") String label, @Schema(example = "0.98") float score) {}
 
+    // The limits (maxLength, maxItems) are this instance's settings, added by ApiDocsCustomizer.
     @Schema(name = "TextRequest")
-    record TextRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 20000,
+    record TextRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED,
             example = "This movie was wonderful, I loved every minute of it.") String text) {}
 
     @Schema(name = "TextsRequest")
-    record TextsRequest(@ArraySchema(maxItems = 64, schema = @Schema(maxLength = 20000)) List<String> texts) {}
+    record TextsRequest(@ArraySchema(schema = @Schema(type = "string")) List<String> texts) {}
 
     @Schema(name = "InputsRequest", description = "Hugging Face shape: one string, or a list of strings")
     record InputsRequest(@Schema(oneOf = {String.class, String[].class}, example = "I loved it.") Object inputs) {}

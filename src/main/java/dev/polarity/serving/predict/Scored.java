@@ -7,8 +7,8 @@ import java.util.List;
  *
  * @param labels the model's labels; {@code TextScore.probabilities} follow this order
  */
-record Scored(String model, List<String> labels, List<TextScore> texts, long tokenizationNanos, long queueNanos,
+public record Scored(String model, List<String> labels, List<TextScore> texts, long tokenizationNanos, long queueNanos,
               long inferenceNanos) {
 
-    record TextScore(int best, float[] probabilities, boolean truncated) {}
+    public record TextScore(int best, float[] probabilities, boolean truncated) {}
 }

@@ -60,7 +60,7 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
     }
 
     /** Why the model is not serving, for 503 bodies: no paths or exception text reach clients. */
-    String stateDetail() {
+    public String stateDetail() {
         return switch (state) {
             case LOADING -> "The model is loading and warming up.";
             case READY -> "ready";
@@ -74,13 +74,14 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
         return failure;
     }
 
-    String modelName() {
+    /** The served model's name (its folder's); empty until it has loaded. */
+    public String modelName() {
         ModelFiles.Loaded l = loaded;
         return l == null ? "" : l.name();
     }
 
     /** The served model's labels in output order; empty until it has loaded. */
-    List<String> labels() {
+    public List<String> labels() {
         ModelFiles.Loaded l = loaded;
         return l == null ? List.of() : l.model().labels();
     }
@@ -97,8 +98,12 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
         return b == null ? 0 : b.queued();
     }
 
-    /** Tokenizes on the calling thread, then waits for the inference thread's batched answer. */
-    Scored predict(List<String> texts) {
+    /**
+     * Tokenizes on the calling thread, then waits for the inference thread's batched answer. Public
+     * so that every API (POST /predict, the Open Inference Protocol) shares one path, its metrics
+     * and its refusals: ModelNotReadyException, QueueFullException, BatcherClosedException.
+     */
+    public Scored predict(List<String> texts) {
         ModelFiles.Loaded l = loaded;
         InferenceBatcher b = batcher;
         if (state != State.READY || l == null || b == null) {
