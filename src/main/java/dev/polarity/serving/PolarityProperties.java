@@ -60,17 +60,22 @@ public record PolarityProperties(
     }
 
     /**
-     * @param maxBatchSize  most texts in one forward pass
-     * @param maxWait       how long the inference thread waits for a batch to fill once work is queued
-     * @param queueCapacity most texts waiting at once; beyond it requests get 429
+     * @param maxBatchSize   most texts in one forward pass
+     * @param maxBatchTokens most tokens in one forward pass (a longer text still runs, alone), so a
+     *                       pass of long texts cannot hold up the short ones queued behind it for long
+     * @param maxWait        how long an idle inference thread waits for a batch to fill; 0, the
+     *                       default, starts a pass at once (batches form while the previous pass runs)
+     * @param queueCapacity  most texts waiting at once; beyond it requests get 429
      */
     public record Batcher(
             @DefaultValue("16") int maxBatchSize,
-            @DefaultValue("2ms") Duration maxWait,
+            @DefaultValue("2048") int maxBatchTokens,
+            @DefaultValue("0ms") Duration maxWait,
             @DefaultValue("1024") int queueCapacity) {
 
         public Batcher {
             require(maxBatchSize >= 1, "polarity.batcher.max-batch-size must be positive, got " + maxBatchSize);
+            require(maxBatchTokens >= 1, "polarity.batcher.max-batch-tokens must be positive, got " + maxBatchTokens);
             require(!maxWait.isNegative(), "polarity.batcher.max-wait must not be negative, got " + maxWait);
             require(queueCapacity >= 1, "polarity.batcher.queue-capacity must be positive, got " + queueCapacity);
         }

@@ -17,21 +17,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One inference thread behind a bounded queue of texts. Request threads tokenize and submit; the
- * inference thread waits at most {@code maxWait} for a full batch, takes what is queued (up to
- * {@link #WINDOW_BATCHES} batches' worth, oldest first), sorts it by length and runs it in full
- * passes of {@code maxBatchSize} texts, so each pass holds texts of similar length. The serving
- * forward pass (eval() + noGrad(), the engine's fast path) packs real tokens and pays nothing
- * for padding, so passes are never cut short to save padding: a full pass uses the cores
- * best. Sorting still keeps padding small for the module path (-Dpolarity.fastpath=false). One
- * consumer is enough: the GEMMs inside a pass already use every core through the engine's
- * kernel pool, and a single thread keeps grad mode and the per-thread allocation and graph-node
- * counts it measures unambiguous.
+ * One inference thread behind a bounded queue of texts, batching continuously (as
+ * text-embeddings-inference does): when the thread is idle, a request's pass starts at once;
+ * while a pass runs, new texts queue up and the next pass takes them, oldest first, up to
+ * {@code maxBatchSize} texts and {@code maxBatchTokens} tokens. Waiting for partners only pays
+ * when passes would otherwise be short, which is when the thread is idle, when waiting costs the
+ * request its whole latency: so {@code maxWait} is an optional knob, 0 by default. The token
+ * budget keeps one pass's time bounded, so a few long texts do not stall the short ones queued
+ * behind them; a text over the budget still runs, alone. A pass is sorted by length, which
+ * keeps padding small for the module path (-Dpolarity.fastpath=false); the serving fast path
+ * packs real tokens and pays nothing for padding. One consumer is enough: the GEMMs inside a
+ * pass already use every core through the engine's kernel pool, and a single thread keeps grad
+ * mode and the per-thread allocation and graph-node counts it measures unambiguous.
  */
 public final class InferenceBatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InferenceBatcher.class);
-    /** How many batches one sorted window may hold: more choice of partners, bounded reordering. */
-    static final int WINDOW_BATCHES = 4;
     private static final com.sun.management.ThreadMXBean THREADS =
             ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
                     && t.isThreadAllocatedMemorySupported() ? t : null;
@@ -49,6 +49,7 @@ public final class InferenceBatcher implements AutoCloseable {
     public record Result(float[][] probabilities, long queueNanos, long inferenceNanos) {}
 
     private final int maxBatchSize;
+    private final int maxBatchTokens;
     private final long maxWaitNanos;
     private final int capacity;
     private final ForwardPass forward;
@@ -60,12 +61,14 @@ public final class InferenceBatcher implements AutoCloseable {
     private boolean closed;
     private volatile int queued;
 
-    public InferenceBatcher(String threadName, int maxBatchSize, Duration maxWait, int capacity, ForwardPass forward,
-                            Consumer<PassStats> observer) {
-        if (maxBatchSize < 1 || capacity < 1 || maxWait.isNegative()) {
-            throw new IllegalArgumentException("InferenceBatcher: maxBatchSize and capacity must be positive, maxWait not negative");
+    public InferenceBatcher(String threadName, int maxBatchSize, int maxBatchTokens, Duration maxWait, int capacity,
+                            ForwardPass forward, Consumer<PassStats> observer) {
+        if (maxBatchSize < 1 || maxBatchTokens < 1 || capacity < 1 || maxWait.isNegative()) {
+            throw new IllegalArgumentException(
+                    "InferenceBatcher: maxBatchSize, maxBatchTokens and capacity must be positive, maxWait not negative");
         }
         this.maxBatchSize = maxBatchSize;
+        this.maxBatchTokens = maxBatchTokens;
         this.maxWaitNanos = maxWait.toNanos();
         this.capacity = capacity;
         this.forward = forward;
@@ -144,19 +147,20 @@ public final class InferenceBatcher implements AutoCloseable {
     }
 
     private void loop() {
-        List<Item> window;
-        while ((window = nextWindow()) != null) {
+        List<Item> pass;
+        while ((pass = nextPass()) != null) {
             try {
-                runWindow(window);
+                pass.sort(Comparator.comparingInt(Item::length));
+                runPass(pass);
             } catch (Throwable t) {
                 log.error("inference thread: unexpected failure; its requests fail, the thread goes on", t);
-                window.forEach(item -> item.job.future.completeExceptionally(t));
+                pass.forEach(item -> item.job.future.completeExceptionally(t));
             }
         }
     }
 
     /** Blocks for work; returns null once closed and drained. */
-    private List<Item> nextWindow() {
+    private List<Item> nextPass() {
         lock.lock();
         try {
             while (queue.isEmpty()) {
@@ -165,25 +169,28 @@ public final class InferenceBatcher implements AutoCloseable {
                 }
                 arrived.awaitUninterruptibly();
             }
-            long deadline = System.nanoTime() + maxWaitNanos;
-            while (queue.size() < maxBatchSize && !closed) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !awaitArrival(left)) {
-                    break;
+            if (maxWaitNanos > 0) {
+                long deadline = System.nanoTime() + maxWaitNanos;
+                while (queue.size() < maxBatchSize && !closed) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || !awaitArrival(left)) {
+                        break;
+                    }
                 }
             }
-            int n = Math.min(queue.size(), maxBatchSize * WINDOW_BATCHES);
-            if (n > maxBatchSize) {
-                // Whole passes only when there is more than one: the rest, the newest texts, waits
-                // for the next window, where it fills a pass instead of running a short one.
-                n -= n % maxBatchSize;
-            }
-            List<Item> window = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                window.add(queue.poll());
+            List<Item> pass = new ArrayList<>(Math.min(queue.size(), maxBatchSize));
+            int tokens = 0;
+            while (!queue.isEmpty() && pass.size() < maxBatchSize) {
+                Item next = queue.peek();
+                // Oldest first, so no text is overtaken indefinitely; the first text always goes.
+                if (!pass.isEmpty() && tokens + next.length() > maxBatchTokens) {
+                    break;
+                }
+                pass.add(queue.poll());
+                tokens += next.length();
             }
             queued = queue.size();
-            return window;
+            return pass;
         } finally {
             lock.unlock();
         }
@@ -195,13 +202,6 @@ public final class InferenceBatcher implements AutoCloseable {
             return true;
         } catch (InterruptedException e) {
             return false;
-        }
-    }
-
-    private void runWindow(List<Item> window) {
-        window.sort(Comparator.comparingInt(Item::length));
-        for (int from = 0; from < window.size(); from += maxBatchSize) {
-            runPass(window.subList(from, Math.min(window.size(), from + maxBatchSize)));
         }
     }
 

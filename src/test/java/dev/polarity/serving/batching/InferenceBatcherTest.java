@@ -38,7 +38,7 @@ class InferenceBatcherTest {
     @Test
     void concurrentRequestsShareForwardPassesAndKeepTheirOrder() throws Exception {
         List<InferenceBatcher.PassStats> stats = new CopyOnWriteArrayList<>();
-        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 8, Duration.ofMillis(50), 100,
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 8, 1000, Duration.ofMillis(50), 100,
                 this::echoLengths, stats::add)) {
             List<CompletableFuture<InferenceBatcher.Result>> results = new ArrayList<>();
             for (int r = 0; r < 8; r++) {
@@ -58,12 +58,21 @@ class InferenceBatcherTest {
     }
 
     @Test
-    void queuedTextsRunInFullPassesSortedByLengthWhateverTheirLengths() throws Exception {
+    void anIdleThreadStartsAPassAtOnceWithWhatIsThere() throws Exception {
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 8, 1000, Duration.ZERO, 100,
+                this::echoLengths, s -> { })) {
+            assertThat(batcher.submit(List.of(text(5))).get(10, TimeUnit.SECONDS).probabilities()[0][0]).isEqualTo(5);
+        }
+        assertThat(passSizes).containsExactly(1);
+    }
+
+    @Test
+    void passesTakeWhatArrivedDuringThePreviousPassOldestFirstSortedByLength() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch busy = new CountDownLatch(1);
         List<List<Integer>> passes = new CopyOnWriteArrayList<>();
         List<InferenceBatcher.PassStats> stats = new CopyOnWriteArrayList<>();
-        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 4, Duration.ZERO, 100, texts -> {
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 4, 1000, Duration.ZERO, 100, texts -> {
             busy.countDown();
             await(release);
             passes.add(texts.stream().map(Encoded::length).toList());
@@ -71,24 +80,48 @@ class InferenceBatcherTest {
         }, stats::add)) {
             CompletableFuture<InferenceBatcher.Result> first = batcher.submit(List.of(text(1)));
             assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
-            // One very long text among short ones: padding would waste a lot, but passes stay full.
             CompletableFuture<InferenceBatcher.Result> queued = batcher.submit(
                     List.of(text(120), text(3), text(9), text(4), text(2), text(8), text(5), text(7)));
+            CompletableFuture<InferenceBatcher.Result> later = batcher.submit(List.of(text(6)));
             release.countDown();
             first.get(10, TimeUnit.SECONDS);
             float[][] p = queued.get(10, TimeUnit.SECONDS).probabilities();
             assertThat(p[0][0]).isEqualTo(120); // answers come back in submission order
             assertThat(p[7][0]).isEqualTo(7);
+            assertThat(later.get(10, TimeUnit.SECONDS).probabilities()[0][0]).isEqualTo(6);
         }
-        assertThat(passes).containsExactly(List.of(1), List.of(2, 3, 4, 5), List.of(7, 8, 9, 120));
-        assertThat(stats.get(2).tokens()).isEqualTo(7 + 8 + 9 + 120);
+        // No pass waits to be filled: the remainder, the newest text, runs on its own.
+        assertThat(passes).containsExactly(List.of(1), List.of(3, 4, 9, 120), List.of(2, 5, 7, 8), List.of(6));
+        assertThat(stats.get(1).tokens()).isEqualTo(3 + 4 + 9 + 120);
     }
 
     @Test
-    void aBacklogRunsInWholePassesAndTheRemainderWaitsForTheNextWindow() throws Exception {
+    void theTokenBudgetEndsAPassButATextOverItStillRunsAlone() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch busy = new CountDownLatch(1);
-        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 4, Duration.ZERO, 100, texts -> {
+        List<List<Integer>> passes = new CopyOnWriteArrayList<>();
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 8, 10, Duration.ZERO, 100, texts -> {
+            busy.countDown();
+            await(release);
+            passes.add(texts.stream().map(Encoded::length).toList());
+            return echoLengths(texts);
+        }, s -> { })) {
+            CompletableFuture<InferenceBatcher.Result> first = batcher.submit(List.of(text(1)));
+            assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<InferenceBatcher.Result> queued = batcher.submit(
+                    List.of(text(4), text(4), text(4), text(20), text(1), text(2)));
+            release.countDown();
+            first.get(10, TimeUnit.SECONDS);
+            assertThat(queued.get(10, TimeUnit.SECONDS).probabilities()).hasDimensions(6, 1);
+        }
+        assertThat(passes).containsExactly(List.of(1), List.of(4, 4), List.of(4), List.of(20), List.of(1, 2));
+    }
+
+    @Test
+    void aBacklogRunsInPassesOfAtMostMaxBatchSize() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch busy = new CountDownLatch(1);
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 4, 1000, Duration.ZERO, 100, texts -> {
             busy.countDown();
             await(release);
             return echoLengths(texts);
@@ -111,7 +144,7 @@ class InferenceBatcherTest {
     void aFullQueueRefusesWholeRequests() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch busy = new CountDownLatch(1);
-        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 1, Duration.ZERO, 3, texts -> {
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 1, 1000, Duration.ZERO, 3, texts -> {
             busy.countDown();
             await(release);
             return echoLengths(texts);
@@ -131,7 +164,7 @@ class InferenceBatcherTest {
     @Test
     void closeFinishesQueuedWorkThenRefusesMore() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        InferenceBatcher batcher = new InferenceBatcher("test-inference", 2, Duration.ZERO, 100, texts -> {
+        InferenceBatcher batcher = new InferenceBatcher("test-inference", 2, 1000, Duration.ZERO, 100, texts -> {
             await(release);
             return echoLengths(texts);
         }, s -> { });
@@ -154,7 +187,7 @@ class InferenceBatcherTest {
 
     @Test
     void aFailingPassFailsOnlyItsOwnRequests() throws Exception {
-        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 1, Duration.ZERO, 100, texts -> {
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 1, 1000, Duration.ZERO, 100, texts -> {
             if (texts.get(0).length() == 13) {
                 throw new IllegalStateException("boom");
             }
