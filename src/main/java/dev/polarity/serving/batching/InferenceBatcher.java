@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -29,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * packs real tokens and pays nothing for padding. One consumer is enough: the GEMMs inside a
  * pass already use every core through the engine's kernel pool, and a single thread keeps grad
  * mode and the per-thread allocation and graph-node counts it measures unambiguous.
+ *
+ * <p>Admission comes before work: a request claims its queue slots ({@link #admit}) before it is
+ * tokenized, so under overload a refused request costs a compare-and-set, not a tokenization.
  */
 public final class InferenceBatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InferenceBatcher.class);
@@ -58,8 +62,9 @@ public final class InferenceBatcher implements AutoCloseable {
     private final Condition arrived = lock.newCondition();
     private final ArrayDeque<Item> queue = new ArrayDeque<>();
     private final Thread worker;
-    private boolean closed;
-    private volatile int queued;
+    /** Texts admitted and not yet taken by the inference thread: claimed slots plus queued texts. */
+    private final AtomicInteger claimed = new AtomicInteger();
+    private volatile boolean closed;
 
     public InferenceBatcher(String threadName, int maxBatchSize, int maxBatchTokens, Duration maxWait, int capacity,
                             ForwardPass forward, Consumer<PassStats> observer) {
@@ -80,12 +85,35 @@ public final class InferenceBatcher implements AutoCloseable {
     }
 
     /**
-     * Queues all of a request's texts or none of them.
+     * Claims queue slots for {@code texts} texts, all or none, before the caller spends anything
+     * on them; {@link #submit(Admission, List)} fills them, {@link Admission#close()} gives back
+     * what was not used.
      *
      * @throws QueueFullException     when they do not fit in the queue now
      * @throws BatcherClosedException after {@link #close()}
      */
-    public CompletableFuture<Result> submit(List<Encoded> texts) {
+    public Admission admit(int texts) {
+        if (closed) {
+            throw new BatcherClosedException();
+        }
+        claim(texts);
+        return new Admission(texts);
+    }
+
+    /** Whether one more text would be admitted now: a cheap look for refusing before a body is read. */
+    public boolean hasRoom() {
+        return !closed && claimed.get() < capacity;
+    }
+
+    /**
+     * Queues all of a request's texts in the slots {@code admission} claimed; more texts than
+     * claimed (a long text split into windows) claim the difference, all or none.
+     *
+     * @throws QueueFullException     when the extra texts do not fit
+     * @throws BatcherClosedException after {@link #close()}
+     */
+    public CompletableFuture<Result> submit(Admission admission, List<Encoded> texts) {
+        admission.resize(texts.size());
         if (texts.isEmpty()) {
             return CompletableFuture.completedFuture(new Result(new float[0][], 0, 0));
         }
@@ -95,13 +123,10 @@ public final class InferenceBatcher implements AutoCloseable {
             if (closed) {
                 throw new BatcherClosedException();
             }
-            if (queue.size() + texts.size() > capacity) {
-                throw new QueueFullException(queue.size(), texts.size(), capacity);
-            }
             for (int i = 0; i < texts.size(); i++) {
                 queue.add(new Item(job, i));
             }
-            queued = queue.size();
+            admission.slots = 0; // the queued items own the slots now
             arrived.signal();
         } finally {
             lock.unlock();
@@ -109,9 +134,51 @@ public final class InferenceBatcher implements AutoCloseable {
         return job.future;
     }
 
-    /** Texts waiting for the inference thread. */
+    /** Admits and queues in one step (warm-up, tests). */
+    public CompletableFuture<Result> submit(List<Encoded> texts) {
+        try (Admission admission = admit(texts.size())) {
+            return submit(admission, texts);
+        }
+    }
+
+    /** Texts admitted and not yet taken by the inference thread. */
     public int queued() {
-        return queued;
+        return claimed.get();
+    }
+
+    private void claim(int texts) {
+        for (int now = claimed.get(); ; now = claimed.get()) {
+            if (now + texts > capacity) {
+                throw new QueueFullException(now, texts, capacity);
+            }
+            if (claimed.compareAndSet(now, now + texts)) {
+                return;
+            }
+        }
+    }
+
+    /** Queue slots a request holds between admission and submission. */
+    public final class Admission implements AutoCloseable {
+        private int slots;
+
+        private Admission(int slots) {
+            this.slots = slots;
+        }
+
+        private void resize(int texts) {
+            if (texts > slots) {
+                claim(texts - slots);
+            } else {
+                claimed.addAndGet(texts - slots);
+            }
+            slots = texts;
+        }
+
+        @Override
+        public void close() {
+            claimed.addAndGet(-slots);
+            slots = 0;
+        }
     }
 
     /** Stops taking work, lets the inference thread finish everything already queued, waits up to 30 s. */
@@ -123,7 +190,7 @@ public final class InferenceBatcher implements AutoCloseable {
     public void close(Duration drainTimeout) {
         lock.lock();
         try {
-            closed = true;
+            closed = true; // under the lock, so no submit() queues behind the drain's back
             arrived.signalAll();
         } finally {
             lock.unlock();
@@ -139,7 +206,7 @@ public final class InferenceBatcher implements AutoCloseable {
         try {
             left.addAll(queue);
             queue.clear();
-            queued = 0;
+            claimed.addAndGet(-left.size());
         } finally {
             lock.unlock();
         }
@@ -189,7 +256,7 @@ public final class InferenceBatcher implements AutoCloseable {
                 pass.add(queue.poll());
                 tokens += next.length();
             }
-            queued = queue.size();
+            claimed.addAndGet(-pass.size());
             return pass;
         } finally {
             lock.unlock();

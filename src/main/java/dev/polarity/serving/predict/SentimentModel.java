@@ -91,29 +91,43 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
         return state;
     }
 
+    /** True when the queue would refuse one more text now: lets a request be refused before its body is read. */
+    boolean queueFull() {
+        InferenceBatcher b = batcher;
+        return b != null && !b.hasRoom();
+    }
+
     @Override
     public int queuedTexts() {
         InferenceBatcher b = batcher;
         return b == null ? 0 : b.queued();
     }
 
-    /** Tokenizes on the calling thread, then waits for the inference thread's batched answer. */
+    /**
+     * Claims the texts' queue slots, tokenizes on the calling thread, then waits for the inference
+     * thread's batched answer. A full queue refuses the request before it costs a tokenization.
+     */
     Scored predict(List<String> texts) {
         ModelFiles.Loaded l = loaded;
         InferenceBatcher b = batcher;
         if (state != State.READY || l == null || b == null) {
             throw new ModelNotReadyException(stateDetail());
         }
-        long start = System.nanoTime();
+        CompletableFuture<InferenceBatcher.Result> answer;
         List<Encoded> encoded = new ArrayList<>(texts.size());
-        int[] tokens = new int[texts.size()];
-        for (int i = 0; i < texts.size(); i++) {
-            encoded.add(l.tokenizer().encode(texts.get(i)));
-            tokens[i] = encoded.get(i).length();
+        long tokenization;
+        try (InferenceBatcher.Admission admission = b.admit(texts.size())) {
+            long start = System.nanoTime();
+            int[] tokens = new int[texts.size()];
+            for (int i = 0; i < texts.size(); i++) {
+                encoded.add(l.tokenizer().encode(texts.get(i)));
+                tokens[i] = encoded.get(i).length();
+            }
+            tokenization = System.nanoTime() - start;
+            metrics.tokenization(tokenization, tokens);
+            answer = b.submit(admission, encoded);
         }
-        long tokenization = System.nanoTime() - start;
-        metrics.tokenization(tokenization, tokens);
-        InferenceBatcher.Result result = await(b.submit(encoded));
+        InferenceBatcher.Result result = await(answer);
         metrics.queued(result.queueNanos());
         List<String> labels = l.model().labels();
         List<Scored.TextScore> scores = new ArrayList<>(texts.size());

@@ -162,6 +162,36 @@ class InferenceBatcherTest {
     }
 
     @Test
+    void admissionClaimsSlotsBeforeTheTextsExistAndGivesBackWhatIsNotUsed() throws Exception {
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 4, 1000, Duration.ZERO, 3,
+                this::echoLengths, s -> { })) {
+            try (InferenceBatcher.Admission admission = batcher.admit(3)) {
+                assertThat(batcher.queued()).isEqualTo(3);
+                assertThat(batcher.hasRoom()).isFalse();
+                assertThatThrownBy(() -> batcher.admit(1)).isInstanceOf(QueueFullException.class);
+                // Fewer texts than claimed (the caller's work found fewer): the rest go back at once.
+                assertThat(batcher.submit(admission, List.of(text(2))).get(10, TimeUnit.SECONDS).probabilities())
+                        .hasDimensions(1, 1);
+            }
+            assertThat(batcher.queued()).isZero();
+            try (InferenceBatcher.Admission refused = batcher.admit(2)) {
+                // Tokenizing failed, say: closing gives the slots back without queueing anything.
+                assertThat(batcher.queued()).isEqualTo(2);
+            }
+            assertThat(batcher.queued()).isZero();
+            assertThat(batcher.hasRoom()).isTrue();
+            try (InferenceBatcher.Admission small = batcher.admit(1)) {
+                // More texts than claimed (a long text in windows) claim the difference, all or none.
+                assertThatThrownBy(() -> batcher.submit(small, List.of(text(1), text(1), text(1), text(1))))
+                        .isInstanceOf(QueueFullException.class);
+                assertThat(batcher.submit(small, List.of(text(1), text(2), text(3))).get(10, TimeUnit.SECONDS)
+                        .probabilities()).hasDimensions(3, 1);
+            }
+            assertThat(batcher.queued()).isZero();
+        }
+    }
+
+    @Test
     void closeFinishesQueuedWorkThenRefusesMore() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         InferenceBatcher batcher = new InferenceBatcher("test-inference", 2, 1000, Duration.ZERO, 100, texts -> {
@@ -178,6 +208,7 @@ class InferenceBatcherTest {
             Thread.onSpinWait();
         }
         assertThatThrownBy(() -> batcher.submit(List.of(text(1)))).isInstanceOf(BatcherClosedException.class);
+        assertThatThrownBy(() -> batcher.admit(1)).isInstanceOf(BatcherClosedException.class);
         release.countDown();
         closer.join(10_000);
         for (int r = 0; r < 5; r++) {

@@ -1,6 +1,8 @@
 package dev.polarity.serving.predict;
 
 import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -52,6 +54,16 @@ class PredictControllerTest {
                 .andExpect(header().string("Retry-After", "1"))
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.status").value(429));
+    }
+
+    @Test
+    void aFullQueueRefusesBeforeTheBodyIsEvenParsed() throws Exception {
+        when(model.queueFull()).thenReturn(true);
+        mvc.perform(post("/predict").contentType(MediaType.APPLICATION_JSON).content("{\"text\": \"unfinished"))
+                .andExpect(status().isTooManyRequests())
+                .andExpect(header().string("Retry-After", "1"))
+                .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+        verify(model, never()).predict(anyList());
     }
 
     @Test
