@@ -16,6 +16,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxBatchTexts most texts in one request (413 beyond)
  * @param maxBodyBytes  largest request body read (413 beyond, before parsing); unset: {@link #bodyLimitBytes()} derives it
  * @param batcher       how the inference thread groups concurrent work
+ * @param requestTimeout longest a request may wait for its answer; a text still queued then is
+ *                      dropped and the request answered 503 (a request header may shorten it)
  */
 @ConfigurationProperties("polarity")
 public record PolarityProperties(
@@ -24,7 +26,8 @@ public record PolarityProperties(
         @DefaultValue("20000") int maxTextChars,
         @DefaultValue("64") int maxBatchTexts,
         DataSize maxBodyBytes,
-        @DefaultValue Batcher batcher) {
+        @DefaultValue Batcher batcher,
+        @DefaultValue("10s") Duration requestTimeout) {
 
     /** Most bytes one character can take in JSON: beyond the BMP, two escaped surrogates of six bytes each. */
     static final long JSON_BYTES_PER_CHAR = 12;
@@ -37,6 +40,7 @@ public record PolarityProperties(
         require(maxBatchTexts >= 1, "polarity.max-batch-texts must be positive, got " + maxBatchTexts);
         require(maxBodyBytes == null || maxBodyBytes.toBytes() >= 1,
                 "polarity.max-body-bytes must be positive, got " + maxBodyBytes);
+        require(!requestTimeout.isNegative() && !requestTimeout.isZero(), "polarity.request-timeout must be positive, got " + requestTimeout);
         // A request is queued whole or refused whole, so the largest one must fit in an empty queue.
         require(batcher.queueCapacity() >= maxBatchTexts, "polarity.batcher.queue-capacity (" + batcher.queueCapacity()
                 + ") must be at least polarity.max-batch-texts (" + maxBatchTexts + ")");

@@ -33,9 +33,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Admission comes before work: a request claims its queue slots ({@link #admit}) before it is
  * tokenized, so under overload a refused request costs a compare-and-set, not a tokenization.
+ * Each request carries a deadline: a text whose deadline has passed when a pass would take it is
+ * dropped uncomputed and its request fails with {@link DeadlineExceededException}, so a backlog
+ * spends the cores on requests whose clients are still waiting.
  */
 public final class InferenceBatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InferenceBatcher.class);
+    /** A deadline that never passes. */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
     private static final com.sun.management.ThreadMXBean THREADS =
             ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
                     && t.isThreadAllocatedMemorySupported() ? t : null;
@@ -107,17 +112,19 @@ public final class InferenceBatcher implements AutoCloseable {
 
     /**
      * Queues all of a request's texts in the slots {@code admission} claimed; more texts than
-     * claimed (a long text split into windows) claim the difference, all or none.
+     * claimed (a long text split into windows) claim the difference, all or none. The future fails
+     * with {@link DeadlineExceededException} if a text is still queued at {@code deadline}
+     * ({@link System#nanoTime()} scale).
      *
      * @throws QueueFullException     when the extra texts do not fit
      * @throws BatcherClosedException after {@link #close()}
      */
-    public CompletableFuture<Result> submit(Admission admission, List<Encoded> texts) {
+    public CompletableFuture<Result> submit(Admission admission, List<Encoded> texts, long deadline) {
         admission.resize(texts.size());
         if (texts.isEmpty()) {
             return CompletableFuture.completedFuture(new Result(new float[0][], 0, 0));
         }
-        Job job = new Job(texts);
+        Job job = new Job(texts, deadline);
         lock.lock();
         try {
             if (closed) {
@@ -134,10 +141,10 @@ public final class InferenceBatcher implements AutoCloseable {
         return job.future;
     }
 
-    /** Admits and queues in one step (warm-up, tests). */
+    /** Admits and queues in one step, without a deadline (warm-up, tests). */
     public CompletableFuture<Result> submit(List<Encoded> texts) {
         try (Admission admission = admit(texts.size())) {
-            return submit(admission, texts);
+            return submit(admission, texts, NO_DEADLINE);
         }
     }
 
@@ -228,8 +235,23 @@ public final class InferenceBatcher implements AutoCloseable {
 
     /** Blocks for work; returns null once closed and drained. */
     private List<Item> nextPass() {
-        lock.lock();
+        List<Job> expired = new ArrayList<>();
         try {
+            lock.lock();
+            try {
+                return takePass(expired);
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            // Outside the lock: completing a future may run its caller's code.
+            expired.forEach(job -> job.future.completeExceptionally(new DeadlineExceededException()));
+        }
+    }
+
+    private List<Item> takePass(List<Job> expired) {
+        List<Item> pass = new ArrayList<>();
+        while (pass.isEmpty()) {
             while (queue.isEmpty()) {
                 if (closed) {
                     return null;
@@ -245,22 +267,31 @@ public final class InferenceBatcher implements AutoCloseable {
                     }
                 }
             }
-            List<Item> pass = new ArrayList<>(Math.min(queue.size(), maxBatchSize));
+            long now = System.nanoTime();
             int tokens = 0;
+            int taken = 0;
             while (!queue.isEmpty() && pass.size() < maxBatchSize) {
                 Item next = queue.peek();
+                if (next.job.failed || next.job.expired(now)) {
+                    queue.poll();
+                    taken++;
+                    if (!next.job.failed) {
+                        next.job.failed = true; // its other texts are dropped as they come up
+                        expired.add(next.job);
+                    }
+                    continue;
+                }
                 // Oldest first, so no text is overtaken indefinitely; the first text always goes.
                 if (!pass.isEmpty() && tokens + next.length() > maxBatchTokens) {
                     break;
                 }
                 pass.add(queue.poll());
+                taken++;
                 tokens += next.length();
             }
-            claimed.addAndGet(-pass.size());
-            return pass;
-        } finally {
-            lock.unlock();
+            claimed.addAndGet(-taken);
         }
+        return pass;
     }
 
     private boolean awaitArrival(long nanos) {
@@ -326,14 +357,22 @@ public final class InferenceBatcher implements AutoCloseable {
         final List<Encoded> texts;
         final float[][] out;
         final long submitted = System.nanoTime();
+        final long deadline;
         final CompletableFuture<Result> future = new CompletableFuture<>();
         long started = -1;
         int remaining;
+        /** Dropped for its deadline; touched only under the lock. */
+        boolean failed;
 
-        Job(List<Encoded> texts) {
+        Job(List<Encoded> texts, long deadline) {
             this.texts = List.copyOf(texts);
+            this.deadline = deadline;
             this.out = new float[texts.size()][];
             this.remaining = texts.size();
+        }
+
+        boolean expired(long now) {
+            return deadline != NO_DEADLINE && now - deadline > 0; // subtraction: nanoTime may wrap
         }
 
         void markStarted(long now) {

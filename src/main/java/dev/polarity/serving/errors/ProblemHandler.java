@@ -1,6 +1,7 @@
 package dev.polarity.serving.errors;
 
 import dev.polarity.serving.batching.BatcherClosedException;
+import dev.polarity.serving.batching.DeadlineExceededException;
 import dev.polarity.serving.batching.QueueFullException;
 import dev.polarity.serving.metrics.SentimentMetrics;
 import jakarta.servlet.http.HttpServletRequest;
@@ -54,6 +55,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ModelNotReadyException.class)
     ResponseEntity<ProblemDetail> notReady(ModelNotReadyException e, HttpServletRequest request) {
         return problem(HttpStatus.SERVICE_UNAVAILABLE, "Model not ready", e.getMessage(), request, RETRY_NOT_READY_SECONDS);
+    }
+
+    /** Counted apart from not_ready: it says the service is overloaded, not that the model is missing. */
+    @ExceptionHandler(DeadlineExceededException.class)
+    ResponseEntity<ProblemDetail> deadline(DeadlineExceededException e, HttpServletRequest request) {
+        metrics.rejected("deadline");
+        return build(HttpStatus.SERVICE_UNAVAILABLE, "Deadline exceeded",
+                "The request waited in the queue past its deadline and was not computed.", request, RETRY_QUEUE_FULL_SECONDS);
     }
 
     @ExceptionHandler(BatcherClosedException.class)

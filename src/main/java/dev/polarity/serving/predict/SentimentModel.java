@@ -105,9 +105,10 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
 
     /**
      * Claims the texts' queue slots, tokenizes on the calling thread, then waits for the inference
-     * thread's batched answer. A full queue refuses the request before it costs a tokenization.
+     * thread's batched answer. A full queue refuses the request before it costs a tokenization;
+     * texts still queued at {@code deadline} ({@link System#nanoTime()} scale) are dropped.
      */
-    Scored predict(List<String> texts) {
+    Scored predict(List<String> texts, long deadline) {
         ModelFiles.Loaded l = loaded;
         InferenceBatcher b = batcher;
         if (state != State.READY || l == null || b == null) {
@@ -125,7 +126,7 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
             }
             tokenization = System.nanoTime() - start;
             metrics.tokenization(tokenization, tokens);
-            answer = b.submit(admission, encoded);
+            answer = b.submit(admission, encoded, deadline);
         }
         InferenceBatcher.Result result = await(answer);
         metrics.queued(result.queueNanos());

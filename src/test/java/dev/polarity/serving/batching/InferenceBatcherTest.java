@@ -1,5 +1,6 @@
 package dev.polarity.serving.batching;
 
+import static dev.polarity.serving.batching.InferenceBatcher.NO_DEADLINE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -170,7 +171,7 @@ class InferenceBatcherTest {
                 assertThat(batcher.hasRoom()).isFalse();
                 assertThatThrownBy(() -> batcher.admit(1)).isInstanceOf(QueueFullException.class);
                 // Fewer texts than claimed (the caller's work found fewer): the rest go back at once.
-                assertThat(batcher.submit(admission, List.of(text(2))).get(10, TimeUnit.SECONDS).probabilities())
+                assertThat(batcher.submit(admission, List.of(text(2)), NO_DEADLINE).get(10, TimeUnit.SECONDS).probabilities())
                         .hasDimensions(1, 1);
             }
             assertThat(batcher.queued()).isZero();
@@ -182,13 +183,45 @@ class InferenceBatcherTest {
             assertThat(batcher.hasRoom()).isTrue();
             try (InferenceBatcher.Admission small = batcher.admit(1)) {
                 // More texts than claimed (a long text in windows) claim the difference, all or none.
-                assertThatThrownBy(() -> batcher.submit(small, List.of(text(1), text(1), text(1), text(1))))
+                assertThatThrownBy(() -> batcher.submit(small, List.of(text(1), text(1), text(1), text(1)), NO_DEADLINE))
                         .isInstanceOf(QueueFullException.class);
-                assertThat(batcher.submit(small, List.of(text(1), text(2), text(3))).get(10, TimeUnit.SECONDS)
+                assertThat(batcher.submit(small, List.of(text(1), text(2), text(3)), NO_DEADLINE).get(10, TimeUnit.SECONDS)
                         .probabilities()).hasDimensions(3, 1);
             }
             assertThat(batcher.queued()).isZero();
         }
+    }
+
+    @Test
+    void textsWhoseDeadlinePassedInTheQueueAreDroppedUncomputed() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch busy = new CountDownLatch(1);
+        List<List<Integer>> passes = new CopyOnWriteArrayList<>();
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 4, 1000, Duration.ZERO, 100, texts -> {
+            busy.countDown();
+            await(release);
+            passes.add(texts.stream().map(Encoded::length).toList());
+            return echoLengths(texts);
+        }, s -> { })) {
+            CompletableFuture<InferenceBatcher.Result> first = batcher.submit(List.of(text(1)));
+            assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<InferenceBatcher.Result> late;
+            try (InferenceBatcher.Admission admission = batcher.admit(6)) {
+                // Already past: whatever the clock does, it is past when the thread looks.
+                late = batcher.submit(admission, List.of(text(2), text(3), text(4), text(5), text(6), text(7)),
+                        System.nanoTime() - 1);
+            }
+            CompletableFuture<InferenceBatcher.Result> patient;
+            try (InferenceBatcher.Admission admission = batcher.admit(1)) {
+                patient = batcher.submit(admission, List.of(text(9)), System.nanoTime() + TimeUnit.MINUTES.toNanos(10));
+            }
+            release.countDown();
+            assertThatThrownBy(() -> late.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(DeadlineExceededException.class);
+            assertThat(patient.get(10, TimeUnit.SECONDS).probabilities()[0][0]).isEqualTo(9);
+            first.get(10, TimeUnit.SECONDS);
+            assertThat(batcher.queued()).isZero();
+        }
+        assertThat(passes).containsExactly(List.of(1), List.of(9));
     }
 
     @Test
