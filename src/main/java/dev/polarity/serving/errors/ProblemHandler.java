@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -83,6 +84,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
+        if (request instanceof ServletWebRequest web && web.getResponse() != null && web.getResponse().isCommitted()) {
+            // Tomcat already answered a body it could not read (a broken chunk): a client's mistake, one line.
+            log.debug("unreadable body on {}, already answered: {}", web.getRequest().getRequestURI(), ex.getMessage());
+            metrics.rejected("invalid");
+            return null;
+        }
         // The body cap fails a read inside the JSON parser; should a parser wrap that, it is still a 413.
         for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
             if (cause instanceof PayloadTooLargeException tooLarge && request instanceof ServletWebRequest web) {
@@ -101,7 +108,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
                                                              HttpStatusCode statusCode, WebRequest request) {
         metrics.rejected(reason(statusCode.value()));
-        return super.handleExceptionInternal(ex, body, headers, statusCode, request);
+        // A preset type skips content negotiation, which would otherwise drop the body of a 406
+        // (or of anything asked for with an Accept header that excludes problems).
+        HttpHeaders problemHeaders = new HttpHeaders();
+        problemHeaders.putAll(headers);
+        problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        return super.handleExceptionInternal(ex, body, problemHeaders, statusCode, request);
     }
 
     private ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail,
@@ -119,7 +131,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         } catch (IllegalArgumentException ignored) {
             // A path Tomcat let through but URI rejects: the problem stays useful without it.
         }
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(status);
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (retryAfter != null) {
             response.header(HttpHeaders.RETRY_AFTER, retryAfter);
         }
@@ -130,6 +142,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return switch (status) {
             case 400 -> "invalid";
             case 404 -> "not_found";
+            case 401 -> "unauthorized";
             case 413 -> "too_large";
             case 415 -> "unsupported_media_type";
             case 429 -> "queue_full";
