@@ -7,6 +7,7 @@ import dev.polarity.serving.metrics.SentimentMetrics;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import org.slf4j.Logger;
+import tools.jackson.core.exc.StreamReadException;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -97,10 +98,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 return new ResponseEntity<>(answer.getBody(), answer.getHeaders(), answer.getStatusCode());
             }
         }
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "The body is missing or is not valid JSON.");
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, duplicateKey(ex)
+                ? "The body is not valid JSON for this service: an object repeats a key."
+                : "The body is missing or is not valid JSON.");
         body.setTitle("Invalid request");
         return handleExceptionInternal(ex, body, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    private static boolean duplicateKey(Exception ex) {
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StreamReadException read && String.valueOf(read.getOriginalMessage()).startsWith("Duplicate")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Every framework-handled problem passes here: count it. */
