@@ -46,6 +46,13 @@ class PredictErrorsTest extends RunningService {
     }
 
     @Test
+    void longTextOptionsMustBeWellFormed() throws Exception {
+        assertProblem(postJson("{\"text\": \"fine\", \"truncate\": \"no\"}"), 400, "\"truncate\" must be true or false");
+        assertProblem(postJson("{\"text\": \"fine\", \"long_text\": \"split\"}"), 400, "\"long_text\" must be");
+        assertProblem(postJson("{\"text\": \"fine\", \"truncate\": true, \"long_text\": \"chunk\"}"), 400, "contradict");
+    }
+
+    @Test
     void duplicateKeysAre400() throws Exception {
         assertProblem(postJson("{\"text\": \"great\", \"text\": \"awful\"}"), 400, "repeats a key");
     }

@@ -56,7 +56,9 @@ class PredictController {
     @Operation(summary = "Sentiment of one text, of a list, or in the Hugging Face text-classification shape",
             description = "{\"text\": s} answers one Prediction; {\"texts\": [...]} answers Predictions in order; "
                     + "{\"inputs\": s} answers a list of {label, score} sorted by score, {\"inputs\": [...]} one such "
-                    + "list per text. Texts beyond the token limit are truncated and say \"truncated\": true. "
+                    + "list per text. Texts beyond the token limit are truncated and say \"truncated\": true; with "
+                    + "\"truncate\": false they are refused (413), with \"long_text\": \"chunk\" read in overlapping windows "
+                    + "whose probabilities are averaged by tokens (the answer says \"windows\"). "
                     + "Headers x-tokenization-time, x-queue-time, x-inference-time and x-total-time give milliseconds.",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
                     mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(oneOf = {
@@ -66,7 +68,7 @@ class PredictController {
                     LabelScore[].class, LabelScore[][].class})))
     @ApiResponse(responseCode = "400", description = "Malformed JSON, a missing or blank text, a non-string item",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "413", description = "A text over the character limit, too many texts, or a body over the byte cap",
+    @ApiResponse(responseCode = "413", description = "A text over the character limit (or the token limit with \"truncate\": false), too many texts, or a body over the byte cap",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "415", description = "The body is not JSON",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
@@ -81,7 +83,7 @@ class PredictController {
         long start = System.nanoTime();
         long deadline = start + timeout(timeoutMillis);
         RequestReader.Parsed request = reader.read(body);
-        Scored scored = model.predict(request.texts(), deadline);
+        Scored scored = model.predict(request.texts(), request.longTexts(), deadline);
         Object answer = switch (request.shape()) {
             case TEXT -> prediction(scored, 0);
             case TEXTS -> new Predictions(predictions(scored), scored.model());
@@ -129,7 +131,7 @@ class PredictController {
             scores.put(scored.labels().get(k), text.probabilities()[k]);
         }
         return new Prediction(scored.labels().get(text.best()), text.probabilities()[text.best()], scores, scored.model(),
-                text.truncated());
+                text.truncated(), text.windows() == 0 ? null : text.windows());
     }
 
     private static List<List<LabelScore>> allRanked(Scored scored) {

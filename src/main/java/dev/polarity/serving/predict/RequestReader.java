@@ -16,7 +16,7 @@ final class RequestReader {
     /** How the answer must be shaped: as the request was. */
     enum Shape { TEXT, TEXTS, INPUTS_ONE, INPUTS_MANY }
 
-    record Parsed(Shape shape, List<String> texts) {}
+    record Parsed(Shape shape, List<String> texts, LongTexts longTexts) {}
 
     private final int maxTextChars;
     private final int maxTexts;
@@ -37,17 +37,38 @@ final class RequestReader {
         if (given > 1) {
             throw new InvalidRequestException("Give only one of \"text\", \"texts\" and \"inputs\".");
         }
+        LongTexts longTexts = longTexts(body);
         if (body.has("text")) {
-            return new Parsed(Shape.TEXT, List.of(text(body.get("text"), "text")));
+            return new Parsed(Shape.TEXT, List.of(text(body.get("text"), "text")), longTexts);
         }
         if (body.has("texts")) {
-            return new Parsed(Shape.TEXTS, list(body.get("texts"), "texts"));
+            return new Parsed(Shape.TEXTS, list(body.get("texts"), "texts"), longTexts);
         }
         JsonNode inputs = body.get("inputs");
         if (inputs.isArray()) {
-            return new Parsed(Shape.INPUTS_MANY, list(inputs, "inputs"));
+            return new Parsed(Shape.INPUTS_MANY, list(inputs, "inputs"), longTexts);
         }
-        return new Parsed(Shape.INPUTS_ONE, List.of(text(inputs, "inputs")));
+        return new Parsed(Shape.INPUTS_ONE, List.of(text(inputs, "inputs")), longTexts);
+    }
+
+    /** {@code "truncate": false} refuses texts over the token limit; {@code "long_text": "chunk"} reads them in windows. */
+    private static LongTexts longTexts(JsonNode body) {
+        JsonNode truncate = body.get("truncate");
+        if (truncate != null && !truncate.isBoolean()) {
+            throw new InvalidRequestException("\"truncate\" must be true or false.");
+        }
+        JsonNode longText = body.get("long_text");
+        if (longText != null && !(longText.isString() && List.of("truncate", "chunk").contains(longText.stringValue()))) {
+            throw new InvalidRequestException("\"long_text\" must be \"truncate\" or \"chunk\".");
+        }
+        boolean chunk = longText != null && longText.stringValue().equals("chunk");
+        if (chunk && truncate != null && truncate.booleanValue()) {
+            throw new InvalidRequestException("\"truncate\": true and \"long_text\": \"chunk\" contradict each other.");
+        }
+        if (chunk) {
+            return LongTexts.CHUNK;
+        }
+        return truncate != null && !truncate.booleanValue() ? LongTexts.REFUSE : LongTexts.TRUNCATE;
     }
 
     private List<String> list(JsonNode node, String field) {

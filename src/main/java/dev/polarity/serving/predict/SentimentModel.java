@@ -8,6 +8,7 @@ import dev.polarity.model.TextEncoder.Encoded;
 import dev.polarity.serving.PolarityProperties;
 import dev.polarity.serving.batching.InferenceBatcher;
 import dev.polarity.serving.errors.ModelNotReadyException;
+import dev.polarity.serving.errors.PayloadTooLargeException;
 import dev.polarity.serving.metrics.QueueDepth;
 import dev.polarity.serving.metrics.SentimentMetrics;
 import java.time.Duration;
@@ -47,6 +48,7 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
     private volatile String failure = "";
     private volatile ModelFiles.Loaded loaded;
     private volatile InferenceBatcher batcher;
+    private volatile Windows windows;
     private volatile boolean running;
     private boolean loaderStarted;
 
@@ -108,35 +110,37 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
      * thread's batched answer. A full queue refuses the request before it costs a tokenization;
      * texts still queued at {@code deadline} ({@link System#nanoTime()} scale) are dropped.
      */
-    Scored predict(List<String> texts, long deadline) {
+    Scored predict(List<String> texts, LongTexts longTexts, long deadline) {
         ModelFiles.Loaded l = loaded;
         InferenceBatcher b = batcher;
-        if (state != State.READY || l == null || b == null) {
+        Windows w = windows;
+        if (state != State.READY || l == null || b == null || w == null) {
             throw new ModelNotReadyException(stateDetail());
         }
         CompletableFuture<InferenceBatcher.Result> answer;
-        List<Encoded> encoded = new ArrayList<>(texts.size());
+        Encodings encoded;
         long tokenization;
         try (InferenceBatcher.Admission admission = b.admit(texts.size())) {
             long start = System.nanoTime();
-            int[] tokens = new int[texts.size()];
-            for (int i = 0; i < texts.size(); i++) {
-                encoded.add(l.tokenizer().encode(texts.get(i)));
-                tokens[i] = encoded.get(i).length();
-            }
+            encoded = Encodings.of(texts, longTexts, l.tokenizer(), w, properties.maxTokens());
             tokenization = System.nanoTime() - start;
-            metrics.tokenization(tokenization, tokens);
-            answer = b.submit(admission, encoded, deadline);
+            metrics.tokenization(tokenization, encoded.tokens());
+            if (encoded.sequences().size() > properties.batcher().queueCapacity()) {
+                // More windows than the queue holds: retrying would never help, so not a 429.
+                throw new PayloadTooLargeException("The texts make " + encoded.sequences().size()
+                        + " windows; at most " + properties.batcher().queueCapacity() + " fit in the queue.");
+            }
+            answer = b.submit(admission, encoded.sequences(), deadline);
         }
         InferenceBatcher.Result result = await(answer);
         metrics.queued(result.queueNanos());
         List<String> labels = l.model().labels();
         List<Scored.TextScore> scores = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
-            float[] p = result.probabilities()[i];
+            float[] p = encoded.probabilities(i, result.probabilities());
             int best = argmax(p);
             metrics.prediction(labels.get(best));
-            scores.add(new Scored.TextScore(best, p, encoded.get(i).truncated()));
+            scores.add(new Scored.TextScore(best, p, encoded.truncated()[i], encoded.windows()[i]));
         }
         return new Scored(l.name(), labels, Collections.unmodifiableList(scores), tokenization, result.queueNanos(),
                 result.inferenceNanos());
@@ -181,6 +185,7 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
         try {
             ModelFiles.Loaded l = ModelFiles.loadClassifier(properties.modelPath(), properties.maxTokens());
             l.model().eval();
+            windows = new Windows(properties.modelPath().resolve(ModelFiles.TOKENIZER), properties.maxTokens());
             InferenceBatcher b = newBatcher(l);
             try {
                 warmUp(l, b, properties.batcher().maxBatchSize());
@@ -268,6 +273,11 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
         loaded = null;
         if (l != null) {
             l.close();
+        }
+        Windows w = windows;
+        windows = null;
+        if (w != null) {
+            w.close();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.polarity.serving.predict;
 
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.Mockito.never;
@@ -52,7 +53,7 @@ class PredictApiKeyTest {
                     .andExpect(jsonPath("$.status").value(401))
                     .andExpect(content().string(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("s3cret"))));
         }
-        verify(model, never()).predict(anyList(), anyLong());
+        verify(model, never()).predict(anyList(), any(), anyLong());
         verify(metrics, org.mockito.Mockito.atLeastOnce()).rejected("unauthorized");
     }
 
@@ -65,8 +66,8 @@ class PredictApiKeyTest {
 
     @Test
     void theKeyAsBearerIsServed() throws Exception {
-        when(model.predict(anyList(), anyLong())).thenReturn(new Scored("m", List.of("negative", "positive"),
-                List.of(new Scored.TextScore(1, new float[] {0.25f, 0.75f}, false)), 0, 0, 0));
+        when(model.predict(anyList(), any(), anyLong())).thenReturn(new Scored("m", List.of("negative", "positive"),
+                List.of(new Scored.TextScore(1, new float[] {0.25f, 0.75f}, false, 0)), 0, 0, 0));
         mvc.perform(predict().header("Authorization", "Bearer s3cret-key")).andExpect(status().isOk())
                 .andExpect(jsonPath("$.label").value("positive"));
         mvc.perform(predict().header("Authorization", "bearer  s3cret-key ")).andExpect(status().isOk());

@@ -1,5 +1,6 @@
 package dev.polarity.serving.predict;
 
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,7 +47,7 @@ class PredictControllerTest {
 
     @Test
     void loadingModelAnswers503WithRetryAfter() throws Exception {
-        when(model.predict(anyList(), anyLong())).thenThrow(new ModelNotReadyException("The model is loading and warming up."));
+        when(model.predict(anyList(), any(), anyLong())).thenThrow(new ModelNotReadyException("The model is loading and warming up."));
         predict().andExpect(status().isServiceUnavailable())
                 .andExpect(header().exists("Retry-After"))
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
@@ -55,7 +56,7 @@ class PredictControllerTest {
 
     @Test
     void fullQueueAnswers429WithRetryAfter() throws Exception {
-        when(model.predict(anyList(), anyLong())).thenThrow(new QueueFullException(1024, 1, 1024));
+        when(model.predict(anyList(), any(), anyLong())).thenThrow(new QueueFullException(1024, 1, 1024));
         predict().andExpect(status().isTooManyRequests())
                 .andExpect(header().string("Retry-After", "1"))
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
@@ -69,12 +70,12 @@ class PredictControllerTest {
                 .andExpect(status().isTooManyRequests())
                 .andExpect(header().string("Retry-After", "1"))
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
-        verify(model, never()).predict(anyList(), anyLong());
+        verify(model, never()).predict(anyList(), any(), anyLong());
     }
 
     @Test
     void aDeadlinePassedInTheQueueAnswers503WithRetryAfterAndIsCounted() throws Exception {
-        when(model.predict(anyList(), anyLong())).thenThrow(new DeadlineExceededException());
+        when(model.predict(anyList(), any(), anyLong())).thenThrow(new DeadlineExceededException());
         predict().andExpect(status().isServiceUnavailable())
                 .andExpect(header().exists("Retry-After"))
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
@@ -84,7 +85,7 @@ class PredictControllerTest {
 
     @Test
     void aRequestHeaderShortensTheDeadlineButCannotLengthenIt() throws Exception {
-        when(model.predict(anyList(), anyLong())).thenThrow(new DeadlineExceededException());
+        when(model.predict(anyList(), any(), anyLong())).thenThrow(new DeadlineExceededException());
         long before = System.nanoTime();
         mvc.perform(post("/predict").contentType(MediaType.APPLICATION_JSON).header("X-Request-Timeout-Ms", "250")
                 .content("{\"text\": \"I loved it\"}"));
@@ -92,7 +93,7 @@ class PredictControllerTest {
                 .content("{\"text\": \"I loved it\"}"));
         long after = System.nanoTime();
         ArgumentCaptor<Long> deadlines = ArgumentCaptor.forClass(Long.class);
-        verify(model, times(2)).predict(anyList(), deadlines.capture());
+        verify(model, times(2)).predict(anyList(), any(), deadlines.capture());
         assertThat(deadlines.getAllValues().get(0) - before).isBetween(TimeUnit.MILLISECONDS.toNanos(250),
                 after - before + TimeUnit.MILLISECONDS.toNanos(250));
         assertThat(deadlines.getAllValues().get(1) - after).isLessThanOrEqualTo(TimeUnit.SECONDS.toNanos(10));
@@ -104,18 +105,18 @@ class PredictControllerTest {
                         .content("{\"text\": \"I loved it\"}"))
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
-        verify(model, never()).predict(anyList(), anyLong());
+        verify(model, never()).predict(anyList(), any(), anyLong());
     }
 
     @Test
     void shuttingDownAnswers503() throws Exception {
-        when(model.predict(anyList(), anyLong())).thenThrow(new BatcherClosedException());
+        when(model.predict(anyList(), any(), anyLong())).thenThrow(new BatcherClosedException());
         predict().andExpect(status().isServiceUnavailable()).andExpect(header().exists("Retry-After"));
     }
 
     @Test
     void anUnexpectedFailureHidesItsInternals() throws Exception {
-        when(model.predict(anyList(), anyLong())).thenThrow(new IllegalStateException("secret internal state"));
+        when(model.predict(anyList(), any(), anyLong())).thenThrow(new IllegalStateException("secret internal state"));
         predict().andExpect(status().isInternalServerError())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(content().string(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("secret"))));
@@ -123,8 +124,8 @@ class PredictControllerTest {
 
     @Test
     void answerCarriesTheDocumentedFieldsAndTimingHeaders() throws Exception {
-        when(model.predict(anyList(), anyLong())).thenReturn(new Scored("m", List.of("negative", "positive"),
-                List.of(new Scored.TextScore(1, new float[] {0.25f, 0.75f}, true)), 1_500_000, 250_000, 3_000_000));
+        when(model.predict(anyList(), any(), anyLong())).thenReturn(new Scored("m", List.of("negative", "positive"),
+                List.of(new Scored.TextScore(1, new float[] {0.25f, 0.75f}, true, 0)), 1_500_000, 250_000, 3_000_000));
         predict().andExpect(status().isOk())
                 .andExpect(jsonPath("$.label").value("positive"))
                 .andExpect(jsonPath("$.score").value(0.75))
