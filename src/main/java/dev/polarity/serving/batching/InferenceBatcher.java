@@ -91,7 +91,7 @@ public final class InferenceBatcher implements AutoCloseable {
 
     /**
      * Claims queue slots for {@code texts} texts, all or none, before the caller spends anything
-     * on them; {@link #submit(Admission, List)} fills them, {@link Admission#close()} gives back
+     * on them; {@link #submit(Admission, List, long)} fills them, {@link Admission#close()} gives back
      * what was not used.
      *
      * @throws QueueFullException     when they do not fit in the queue now
