@@ -2,11 +2,6 @@ package dev.polarity.serving.batching;
 
 /** The bounded queue cannot take a request's texts now; the client should retry shortly. */
 public final class QueueFullException extends RuntimeException {
-    /** Refused on a look at the queue, before the request's texts were counted. */
-    public QueueFullException() {
-        super("the inference queue is full", null, false, false);
-    }
-
     public QueueFullException(int queued, int incoming, int capacity) {
         super("the inference queue is full (" + queued + " texts waiting, " + incoming + " more asked, capacity "
                 + capacity + ")", null, false, false);

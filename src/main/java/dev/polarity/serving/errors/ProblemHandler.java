@@ -44,13 +44,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), request, null);
     }
 
-    @ExceptionHandler(UnauthorizedException.class)
-    ResponseEntity<ProblemDetail> unauthorized(UnauthorizedException e, HttpServletRequest request) {
-        ResponseEntity<ProblemDetail> answer = problem(HttpStatus.UNAUTHORIZED, "Unauthorized", e.getMessage(), request, null);
-        return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").body(answer.getBody());
-    }
-
     @ExceptionHandler(PayloadTooLargeException.class)
     ResponseEntity<ProblemDetail> tooLarge(PayloadTooLargeException e, HttpServletRequest request) {
         return problem(HttpStatus.CONTENT_TOO_LARGE, "Request too large", e.getMessage(), request, null);

@@ -8,11 +8,21 @@ import org.springframework.http.MediaType;
 
 /**
  * A problem body written by hand, for the places where Spring's message converters are not there
- * to write one (Tomcat's error report valve) or would negotiate it away (an unparseable Accept).
- * Only fixed strings and the status go in: never the request's path, headers or exception text.
+ * to write one (Tomcat's error report valve, the filters that refuse work before Spring MVC runs,
+ * where the refusal must cost next to nothing). Only fixed strings and the status go in: never the
+ * request's path, headers or exception text.
  */
-final class ProblemJson {
+public final class ProblemJson {
     private ProblemJson() {}
+
+    /** Writes a problem with its own header, e.g. Retry-After or WWW-Authenticate (both may be null). */
+    public static void write(HttpServletResponse response, int status, String detail, String header, String value)
+            throws IOException {
+        if (header != null) {
+            response.setHeader(header, value);
+        }
+        write(response, status, detail);
+    }
 
     static String title(int status) {
         HttpStatus known = HttpStatus.resolve(status);
