@@ -123,6 +123,14 @@ class PredictControllerTest {
     }
 
     @Test
+    void aClientThatWentAwayIsNotAnInternalError() throws Exception {
+        when(model.predict(anyList(), any(), anyLong()))
+                .thenThrow(new java.io.UncheckedIOException(new java.io.IOException("Broken pipe")));
+        predict().andExpect(result -> org.assertj.core.api.Assertions.assertThat(result.getResponse().getStatus()).isNotEqualTo(500))
+                .andExpect(content().string(""));
+    }
+
+    @Test
     void answerCarriesTheDocumentedFieldsAndTimingHeaders() throws Exception {
         when(model.predict(anyList(), any(), anyLong())).thenReturn(new Scored("m", List.of("negative", "positive"),
                 List.of(new Scored.TextScore(1, new float[] {0.25f, 0.75f}, true, 0)), 1_500_000, 250_000, 3_000_000));
