@@ -7,6 +7,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -56,6 +59,22 @@ class ProblemsEverywhereTest extends RunningService {
                 + "Transfer-Encoding: chunked\r\n\r\n";
         assertRawProblem(RawHttp.send(port, head + "zz\r\n{\"text\": \"x\"}\r\n0\r\n\r\n"), 400);
         assertRawProblem(RawHttp.send(port, head + "5\r\n{\"text\": \"fine\"}\r\n0\r\n\r\n"), 400);
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void clientErrorsLogNoStackTraceAndNothingAboveDebug(CapturedOutput output) throws Exception {
+        String host = "Host: 127.0.0.1\r\nConnection: close\r\n";
+        RawHttp.send(port, "GET /../../etc/passwd HTTP/1.1\r\n" + host + "\r\n");
+        RawHttp.send(port, "POST /predict HTTP/1.1\r\n" + host + "Content-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
+        get("/predict");
+        get("/error");
+        postJson("{\"text\": \"unfinished");
+        postJson("{\"text\": \"a\", \"text\": \"b\"}");
+        // The capture sees the application's log, or this test would prove nothing.
+        org.slf4j.LoggerFactory.getLogger(ProblemsEverywhereTest.class).info("log capture works");
+        assertThat(output.getAll()).contains("log capture works").doesNotContain("\tat ", " WARN ", " ERROR ");
     }
 
     private static void assertProblem(HttpResponse<String> response, int status) {
