@@ -10,7 +10,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -60,15 +59,14 @@ public final class InferenceBatcher implements AutoCloseable {
     private final int maxBatchSize;
     private final int maxBatchTokens;
     private final long maxWaitNanos;
-    private final int capacity;
     private final ForwardPass forward;
     private final Consumer<PassStats> observer;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
-    private final ArrayDeque<Item> queue = new ArrayDeque<>();
+    private final ArrayDeque<Job.Item> queue = new ArrayDeque<>();
     private final Thread worker;
     /** Texts admitted and not yet taken by the inference thread: claimed slots plus queued texts. */
-    private final AtomicInteger claimed = new AtomicInteger();
+    private final QueueSlots slots;
     private volatile boolean closed;
 
     public InferenceBatcher(String threadName, int maxBatchSize, int maxBatchTokens, Duration maxWait, int capacity,
@@ -80,7 +78,7 @@ public final class InferenceBatcher implements AutoCloseable {
         this.maxBatchSize = maxBatchSize;
         this.maxBatchTokens = maxBatchTokens;
         this.maxWaitNanos = maxWait.toNanos();
-        this.capacity = capacity;
+        this.slots = new QueueSlots(capacity);
         this.forward = forward;
         this.observer = observer;
         worker = new Thread(this::loop, threadName);
@@ -101,13 +99,13 @@ public final class InferenceBatcher implements AutoCloseable {
         if (closed) {
             throw new BatcherClosedException();
         }
-        claim(texts);
-        return new Admission(texts);
+        slots.claim(texts);
+        return new Admission(slots, texts);
     }
 
     /** Whether one more text would be admitted now: a cheap look for refusing before a body is read. */
     public boolean hasRoom() {
-        return !closed && claimed.get() < capacity;
+        return !closed && slots.hasRoom();
     }
 
     /**
@@ -131,9 +129,9 @@ public final class InferenceBatcher implements AutoCloseable {
                 throw new BatcherClosedException();
             }
             for (int i = 0; i < texts.size(); i++) {
-                queue.add(new Item(job, i));
+                queue.add(new Job.Item(job, i));
             }
-            admission.slots = 0; // the queued items own the slots now
+            admission.handOver(); // the queued items own the slots now
             arrived.signal();
         } finally {
             lock.unlock();
@@ -150,42 +148,7 @@ public final class InferenceBatcher implements AutoCloseable {
 
     /** Texts admitted and not yet taken by the inference thread. */
     public int queued() {
-        return claimed.get();
-    }
-
-    private void claim(int texts) {
-        for (int now = claimed.get(); ; now = claimed.get()) {
-            if (now + texts > capacity) {
-                throw new QueueFullException(now, texts, capacity);
-            }
-            if (claimed.compareAndSet(now, now + texts)) {
-                return;
-            }
-        }
-    }
-
-    /** Queue slots a request holds between admission and submission. */
-    public final class Admission implements AutoCloseable {
-        private int slots;
-
-        private Admission(int slots) {
-            this.slots = slots;
-        }
-
-        private void resize(int texts) {
-            if (texts > slots) {
-                claim(texts - slots);
-            } else {
-                claimed.addAndGet(texts - slots);
-            }
-            slots = texts;
-        }
-
-        @Override
-        public void close() {
-            claimed.addAndGet(-slots);
-            slots = 0;
-        }
+        return slots.claimed();
     }
 
     /** Stops taking work, lets the inference thread finish everything already queued, waits up to 30 s. */
@@ -208,33 +171,33 @@ public final class InferenceBatcher implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         // Anything the thread could not reach in time fails instead of leaving its caller waiting.
-        List<Item> left = new ArrayList<>();
+        List<Job.Item> left = new ArrayList<>();
         lock.lock();
         try {
             left.addAll(queue);
             queue.clear();
-            claimed.addAndGet(-left.size());
+            slots.release(left.size());
         } finally {
             lock.unlock();
         }
-        left.forEach(item -> item.job.future.completeExceptionally(new BatcherClosedException()));
+        left.forEach(item -> item.job().future.completeExceptionally(new BatcherClosedException()));
     }
 
     private void loop() {
-        List<Item> pass;
+        List<Job.Item> pass;
         while ((pass = nextPass()) != null) {
             try {
-                pass.sort(Comparator.comparingInt(Item::length));
+                pass.sort(Comparator.comparingInt(Job.Item::length));
                 runPass(pass);
             } catch (Throwable t) {
                 log.error("inference thread: unexpected failure; its requests fail, the thread goes on", t);
-                pass.forEach(item -> item.job.future.completeExceptionally(t));
+                pass.forEach(item -> item.job().future.completeExceptionally(t));
             }
         }
     }
 
     /** Blocks for work; returns null once closed and drained. */
-    private List<Item> nextPass() {
+    private List<Job.Item> nextPass() {
         List<Job> expired = new ArrayList<>();
         try {
             lock.lock();
@@ -249,8 +212,8 @@ public final class InferenceBatcher implements AutoCloseable {
         }
     }
 
-    private List<Item> takePass(List<Job> expired) {
-        List<Item> pass = new ArrayList<>();
+    private List<Job.Item> takePass(List<Job> expired) {
+        List<Job.Item> pass = new ArrayList<>();
         while (pass.isEmpty()) {
             while (queue.isEmpty()) {
                 if (closed) {
@@ -271,13 +234,13 @@ public final class InferenceBatcher implements AutoCloseable {
             int tokens = 0;
             int taken = 0;
             while (!queue.isEmpty() && pass.size() < maxBatchSize) {
-                Item next = queue.peek();
-                if (next.job.failed || next.job.expired(now)) {
+                Job.Item next = queue.peek();
+                if (next.job().failed || next.job().expired(now)) {
                     queue.poll();
                     taken++;
-                    if (!next.job.failed) {
-                        next.job.failed = true; // its other texts are dropped as they come up
-                        expired.add(next.job);
+                    if (!next.job().failed) {
+                        next.job().failed = true; // its other texts are dropped as they come up
+                        expired.add(next.job());
                     }
                     continue;
                 }
@@ -289,7 +252,7 @@ public final class InferenceBatcher implements AutoCloseable {
                 taken++;
                 tokens += next.length();
             }
-            claimed.addAndGet(-taken);
+            slots.release(taken);
         }
         return pass;
     }
@@ -303,12 +266,12 @@ public final class InferenceBatcher implements AutoCloseable {
         }
     }
 
-    private void runPass(List<Item> items) {
+    private void runPass(List<Job.Item> items) {
         long start = System.nanoTime();
         List<Encoded> texts = new ArrayList<>(items.size());
         int tokens = 0;
-        for (Item item : items) {
-            item.job.markStarted(start);
+        for (Job.Item item : items) {
+            item.job().markStarted(start);
             texts.add(item.text());
             tokens += item.length();
         }
@@ -322,7 +285,7 @@ public final class InferenceBatcher implements AutoCloseable {
             }
         } catch (Throwable t) {
             log.error("forward pass over {} texts failed", texts.size(), t);
-            items.forEach(item -> item.job.future.completeExceptionally(t));
+            items.forEach(item -> item.job().future.completeExceptionally(t));
             return;
         }
         long end = System.nanoTime();
@@ -334,58 +297,11 @@ public final class InferenceBatcher implements AutoCloseable {
             log.warn("forward-pass observer failed", e);
         }
         for (int r = 0; r < items.size(); r++) {
-            items.get(r).job.deliver(items.get(r).index, probabilities[r], end);
+            items.get(r).job().deliver(items.get(r).index(), probabilities[r], end);
         }
     }
 
     private static long allocatedBytes() {
         return THREADS == null ? -1 : THREADS.getCurrentThreadAllocatedBytes();
-    }
-
-    private record Item(Job job, int index) {
-        Encoded text() {
-            return job.texts.get(index);
-        }
-
-        int length() {
-            return text().length();
-        }
-    }
-
-    /** One request. Fields after construction are touched only by the inference thread. */
-    private static final class Job {
-        final List<Encoded> texts;
-        final float[][] out;
-        final long submitted = System.nanoTime();
-        final long deadline;
-        final CompletableFuture<Result> future = new CompletableFuture<>();
-        long started = -1;
-        int remaining;
-        /** Dropped for its deadline; touched only under the lock. */
-        boolean failed;
-
-        Job(List<Encoded> texts, long deadline) {
-            this.texts = List.copyOf(texts);
-            this.deadline = deadline;
-            this.out = new float[texts.size()][];
-            this.remaining = texts.size();
-        }
-
-        boolean expired(long now) {
-            return deadline != NO_DEADLINE && now - deadline > 0; // subtraction: nanoTime may wrap
-        }
-
-        void markStarted(long now) {
-            if (started < 0) {
-                started = now;
-            }
-        }
-
-        void deliver(int index, float[] probabilities, long now) {
-            out[index] = probabilities;
-            if (--remaining == 0) {
-                future.complete(new Result(out, started - submitted, now - started));
-            }
-        }
     }
 }

@@ -6,6 +6,7 @@ import dev.polarity.model.SequenceClassifier;
 import dev.polarity.model.TextEncoder;
 import dev.polarity.model.TextEncoder.Encoded;
 import dev.polarity.serving.PolarityProperties;
+import dev.polarity.serving.batching.Admission;
 import dev.polarity.serving.batching.InferenceBatcher;
 import dev.polarity.serving.errors.ModelNotReadyException;
 import dev.polarity.serving.errors.PayloadTooLargeException;
@@ -120,7 +121,7 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
         CompletableFuture<InferenceBatcher.Result> answer;
         Encodings encoded;
         long tokenization;
-        try (InferenceBatcher.Admission admission = b.admit(texts.size())) {
+        try (Admission admission = b.admit(texts.size())) {
             long start = System.nanoTime();
             encoded = Encodings.of(texts, longTexts, l.tokenizer(), w, properties.maxTokens());
             tokenization = System.nanoTime() - start;

@@ -166,7 +166,7 @@ class InferenceBatcherTest {
     void admissionClaimsSlotsBeforeTheTextsExistAndGivesBackWhatIsNotUsed() throws Exception {
         try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 4, 1000, Duration.ZERO, 3,
                 this::echoLengths, s -> { })) {
-            try (InferenceBatcher.Admission admission = batcher.admit(3)) {
+            try (Admission admission = batcher.admit(3)) {
                 assertThat(batcher.queued()).isEqualTo(3);
                 assertThat(batcher.hasRoom()).isFalse();
                 assertThatThrownBy(() -> batcher.admit(1)).isInstanceOf(QueueFullException.class);
@@ -175,13 +175,13 @@ class InferenceBatcherTest {
                         .hasDimensions(1, 1);
             }
             assertThat(batcher.queued()).isZero();
-            try (InferenceBatcher.Admission refused = batcher.admit(2)) {
+            try (Admission refused = batcher.admit(2)) {
                 // Tokenizing failed, say: closing gives the slots back without queueing anything.
                 assertThat(batcher.queued()).isEqualTo(2);
             }
             assertThat(batcher.queued()).isZero();
             assertThat(batcher.hasRoom()).isTrue();
-            try (InferenceBatcher.Admission small = batcher.admit(1)) {
+            try (Admission small = batcher.admit(1)) {
                 // More texts than claimed (a long text in windows) claim the difference, all or none.
                 assertThatThrownBy(() -> batcher.submit(small, List.of(text(1), text(1), text(1), text(1)), NO_DEADLINE))
                         .isInstanceOf(QueueFullException.class);
@@ -206,13 +206,13 @@ class InferenceBatcherTest {
             CompletableFuture<InferenceBatcher.Result> first = batcher.submit(List.of(text(1)));
             assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<InferenceBatcher.Result> late;
-            try (InferenceBatcher.Admission admission = batcher.admit(6)) {
+            try (Admission admission = batcher.admit(6)) {
                 // Already past: whatever the clock does, it is past when the thread looks.
                 late = batcher.submit(admission, List.of(text(2), text(3), text(4), text(5), text(6), text(7)),
                         System.nanoTime() - 1);
             }
             CompletableFuture<InferenceBatcher.Result> patient;
-            try (InferenceBatcher.Admission admission = batcher.admit(1)) {
+            try (Admission admission = batcher.admit(1)) {
                 patient = batcher.submit(admission, List.of(text(9)), System.nanoTime() + TimeUnit.MINUTES.toNanos(10));
             }
             release.countDown();
