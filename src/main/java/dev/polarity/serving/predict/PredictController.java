@@ -68,6 +68,8 @@ class PredictController {
                     LabelScore[].class, LabelScore[][].class})))
     @ApiResponse(responseCode = "400", description = "Malformed JSON, a missing or blank text, a non-string item",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "401", description = "The API key is missing or wrong (only when polarity.api-key is set)",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "413", description = "A text over the character limit (or the token limit with \"truncate\": false), too many texts, or a body over the byte cap",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "415", description = "The body is not JSON",
