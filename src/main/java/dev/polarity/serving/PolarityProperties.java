@@ -26,6 +26,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBodyBytes  Largest request body read, such as 2MB (413 beyond, before parsing). Unset, the largest
  *                      request that max-text-chars and max-batch-texts allow however its JSON is escaped.
  * @param batcher       How the inference thread groups concurrent work.
+ * @param requestTimeout Longest a request may wait for its answer; a text still queued then is dropped and the
+ *                      request answered 503 (the header X-Request-Timeout-Ms may shorten it).
  */
 @ConfigurationProperties("polarity")
 @Validated
@@ -35,7 +37,8 @@ public record PolarityProperties(
         @Positive @DefaultValue("20000") int maxTextChars,
         @Positive @DefaultValue("64") int maxBatchTexts,
         DataSize maxBodyBytes,
-        @Valid @DefaultValue Batcher batcher) {
+        @Valid @DefaultValue Batcher batcher,
+        @NotNull @DefaultValue("10s") Duration requestTimeout) {
 
     /** Most bytes one character can take in JSON: beyond the BMP, two escaped surrogates of six bytes each. */
     static final long JSON_BYTES_PER_CHAR = 12;
@@ -46,6 +49,7 @@ public record PolarityProperties(
         // DataSize has no standard constraint.
         require(maxBodyBytes == null || maxBodyBytes.toBytes() >= 1,
                 "polarity.max-body-bytes must be positive, got " + maxBodyBytes);
+        require(!requestTimeout.isNegative() && !requestTimeout.isZero(), "polarity.request-timeout must be positive, got " + requestTimeout);
         // A request is queued whole or refused whole, so the largest one must fit in an empty queue.
         require(batcher.queueCapacity() >= maxBatchTexts, "polarity.batcher.queue-capacity (" + batcher.queueCapacity()
                 + ") must be at least polarity.max-batch-texts (" + maxBatchTexts + ")");
@@ -69,13 +73,17 @@ public record PolarityProperties(
     }
 
     /**
-     * @param maxBatchSize  Most texts in one forward pass.
-     * @param maxWait       How long the inference thread waits for a batch to fill once work is queued.
-     * @param queueCapacity Most texts waiting at once; beyond it requests get 429.
+     * @param maxBatchSize   Most texts in one forward pass.
+     * @param maxBatchTokens Most tokens in one forward pass (a longer text still runs, alone), so a pass of long
+     *                       texts cannot hold up the short ones queued behind it for long.
+     * @param maxWait        How long an idle inference thread waits for a batch to fill; 0, the default, starts a
+     *                       pass at once (batches form while the previous pass runs).
+     * @param queueCapacity  Most texts waiting at once; beyond it requests get 429.
      */
     public record Batcher(
             @Positive @DefaultValue("16") int maxBatchSize,
-            @NotNull @DurationMin @DefaultValue("2ms") Duration maxWait,
+            @Positive @DefaultValue("2048") int maxBatchTokens,
+            @NotNull @DurationMin @DefaultValue("0ms") Duration maxWait,
             @Positive @DefaultValue("1024") int queueCapacity) {}
 
     private static void require(boolean ok, String message) {

@@ -19,6 +19,7 @@ final class LoopbackClient implements AutoCloseable {
     private Socket socket;
     private InputStream in;
     private OutputStream out;
+    private boolean retryAfter;
 
     LoopbackClient(int port) {
         this.port = port;
@@ -51,9 +52,12 @@ final class LoopbackClient implements AutoCloseable {
         long length = -1;
         boolean chunked = false;
         boolean close = false;
+        retryAfter = false;
         for (String h = line(); !h.isEmpty(); h = line()) {
             String lower = h.toLowerCase(java.util.Locale.ROOT);
-            if (lower.startsWith("content-length:")) {
+            if (lower.startsWith("retry-after:")) {
+                retryAfter = true;
+            } else if (lower.startsWith("content-length:")) {
                 length = Long.parseLong(lower.substring(15).trim());
             } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
                 chunked = true;
@@ -77,6 +81,11 @@ final class LoopbackClient implements AutoCloseable {
             close();
         }
         return code;
+    }
+
+    /** Whether the last response carried a Retry-After header. */
+    boolean retryAfter() {
+        return retryAfter;
     }
 
     private String line() throws IOException {

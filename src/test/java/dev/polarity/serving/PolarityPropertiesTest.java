@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
@@ -15,6 +16,7 @@ import org.springframework.util.unit.DataSize;
 
 /** Settings are bound and checked as at start-up: a bad value stops it with a message naming the property. */
 class PolarityPropertiesTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     @EnableConfigurationProperties(PolarityProperties.class)
     static class Settings {}
@@ -30,7 +32,9 @@ class PolarityPropertiesTest {
             assertThat(settings.maxTokens()).isEqualTo(256);
             assertThat(settings.maxTextChars()).isEqualTo(20_000);
             assertThat(settings.maxBatchTexts()).isEqualTo(64);
-            assertThat(settings.batcher().maxWait()).isEqualTo(Duration.ofMillis(2));
+            assertThat(settings.batcher().maxWait()).as("an idle inference thread does not wait for a batch to fill").isZero();
+            assertThat(settings.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(settings.batcher().maxBatchTokens()).isGreaterThanOrEqualTo(settings.maxTokens());
         });
     }
 
@@ -40,6 +44,8 @@ class PolarityPropertiesTest {
         assertRefused("polarity.max-text-chars=0", "maxTextChars", "greater than 0");
         assertRefused("polarity.max-batch-texts=0", "maxBatchTexts", "greater than 0");
         assertRefused("polarity.batcher.max-batch-size=0", "maxBatchSize", "greater than 0");
+        assertRefused("polarity.batcher.max-batch-tokens=0", "maxBatchTokens", "greater than 0");
+        assertRefused("polarity.request-timeout=0s", "polarity.request-timeout", "positive");
         assertRefused("polarity.batcher.max-wait=-1ms", "maxWait", "");
         assertRefused("polarity.max-body-bytes=0", "polarity.max-body-bytes", "positive");
     }
@@ -53,14 +59,14 @@ class PolarityPropertiesTest {
 
     @Test
     void defaultBodyCapHoldsTheLargestAcceptedRequestHoweverEscaped() {
-        PolarityProperties.Batcher batcher = new PolarityProperties.Batcher(16, Duration.ofMillis(2), 1024);
-        PolarityProperties defaults = new PolarityProperties(Path.of("m"), 256, 20_000, 64, null, batcher);
+        PolarityProperties.Batcher batcher = new PolarityProperties.Batcher(16, 2048, Duration.ofMillis(2), 1024);
+        PolarityProperties defaults = new PolarityProperties(Path.of("m"), 256, 20_000, 64, null, batcher, TIMEOUT);
         // 64 texts of 20,000 characters, each one outside the BMP and written as two escaped surrogates.
         String text = "\"" + "\\uD83D\\uDE00".repeat(20_000) + "\"";
         String body = "{\"texts\": [" + String.join(", ", Collections.nCopies(64, text)) + "]}";
         assertThat(defaults.bodyLimitBytes()).isGreaterThanOrEqualTo(body.getBytes(StandardCharsets.UTF_8).length)
                 .isLessThan(16L << 20);
-        assertThat(new PolarityProperties(Path.of("m"), 256, 20_000, 64, DataSize.ofMegabytes(2), batcher).bodyLimitBytes())
+        assertThat(new PolarityProperties(Path.of("m"), 256, 20_000, 64, DataSize.ofMegabytes(2), batcher, TIMEOUT).bodyLimitBytes())
                 .isEqualTo(2L << 20);
     }
 

@@ -80,6 +80,31 @@ class PredictApiTest extends RunningService {
     }
 
     @Test
+    void longTextsCanBeRefusedInsteadOfTruncated() throws Exception {
+        String longText = (POSITIVE + " ").repeat(60);
+        HttpResponse<String> refused = postJson("{\"text\": " + quote(longText) + ", \"truncate\": false}");
+        assertThat(refused.statusCode()).isEqualTo(413);
+        assertThat(json(refused).get("detail").stringValue()).contains("256 tokens");
+        assertThat(postJson("{\"text\": " + quote(POSITIVE) + ", \"truncate\": false}").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void longTextsCanBeReadInWindows() throws Exception {
+        // About 800 tokens: negative first, positive after; truncation would read only the first part.
+        String longText = (NEGATIVE + " ").repeat(30) + (POSITIVE + " ").repeat(45);
+        JsonNode chunked = json(postJson("{\"text\": " + quote(longText) + ", \"long_text\": \"chunk\"}"));
+        assertThat(chunked.get("windows").intValue()).isGreaterThanOrEqualTo(4);
+        assertThat(chunked.get("truncated").booleanValue()).isFalse();
+        JsonNode truncated = json(postJson("{\"text\": " + quote(longText) + "}"));
+        assertThat(truncated.get("label").stringValue()).isEqualTo("negative");
+        assertThat(truncated.has("windows")).isFalse();
+        assertThat(chunked.get("scores").get("positive").doubleValue())
+                .isGreaterThan(truncated.get("scores").get("positive").doubleValue());
+        JsonNode shortOne = json(postJson("{\"texts\": [" + quote(POSITIVE) + "], \"long_text\": \"chunk\"}"));
+        assertThat(shortOne.get("predictions").get(0).get("windows").intValue()).isEqualTo(1);
+    }
+
+    @Test
     void openApiDescribesPredict() throws Exception {
         HttpResponse<String> response = get("/v3/api-docs");
         assertThat(response.statusCode()).isEqualTo(200);

@@ -27,6 +27,37 @@ class PredictErrorsTest extends RunningService {
     }
 
     @Test
+    void textWithNothingButSpacesControlAndFormatCharactersIsBlank() throws Exception {
+        // Zero-width space and joiner, BOM, no-break and ideographic spaces, NUL, line and paragraph separators.
+        for (String escaped : new String[] {"\\u200b\\u200d\\ufeff", "\\u00a0\\u3000", "\\u0000\\u0007", "\\u2028\\u2029 \\t"}) {
+            assertProblem(postJson("{\"text\": \"" + escaped + "\"}"), 400, "must not be blank");
+        }
+        assertProblem(postJson("{\"texts\": [\"fine\", \"\\u200b\"]}"), 400, "\"texts[1]\" must not be blank");
+        // A symbol or a letter among them is something to read.
+        assertThat(postJson("{\"text\": \"\\u200b\\u2764\\ufe0f\"}").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void loneSurrogatesAre400() throws Exception {
+        assertProblem(postJson("{\"text\": \"good \\ud83d film\"}"), 400, "lone surrogate");
+        assertProblem(postJson("{\"text\": \"\\ude00\"}"), 400, "lone surrogate");
+        assertProblem(postJson("{\"inputs\": [\"ok\", \"end \\ud83d\"]}"), 400, "\"inputs[1]\" is not valid Unicode");
+        assertThat(postJson("{\"text\": \"good \\ud83d\\ude00 film\"}").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void longTextOptionsMustBeWellFormed() throws Exception {
+        assertProblem(postJson("{\"text\": \"fine\", \"truncate\": \"no\"}"), 400, "\"truncate\" must be true or false");
+        assertProblem(postJson("{\"text\": \"fine\", \"long_text\": \"split\"}"), 400, "\"long_text\" must be");
+        assertProblem(postJson("{\"text\": \"fine\", \"truncate\": true, \"long_text\": \"chunk\"}"), 400, "contradict");
+    }
+
+    @Test
+    void duplicateKeysAre400() throws Exception {
+        assertProblem(postJson("{\"text\": \"great\", \"text\": \"awful\"}"), 400, "repeats a key");
+    }
+
+    @Test
     void nonStringItemIs400() throws Exception {
         assertProblem(postJson("{\"text\": 5}"), 400, "\"text\" must be a string");
         assertProblem(postJson("{\"texts\": [\"fine\", 3]}"), 400, "\"texts[1]\" must be a string");

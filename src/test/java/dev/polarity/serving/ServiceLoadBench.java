@@ -33,14 +33,19 @@ import tools.jackson.databind.json.JsonMapper;
  * Load benchmark (mvn -B -Pbench verify): the service on a random loopback port under 1, 8 and 64
  * concurrent clients sending one SST-2 dev sentence per request, next to the engine's raw batch
  * throughput on the same sentences, measured in the same JVM in rounds alternating with the
- * service at concurrency 64, and the CPU share of each group of threads. Each phase is bounded in time
- * (-Dbench.seconds, default 15) and count. Prints a table; asserts nothing about time.
+ * service at concurrency 64, and the CPU share of each group of threads; the service's median at
+ * concurrency 1 against the raw batch-1 forward pass measured just before; then an open-loop
+ * overload of 10x the capacity just measured, from 256 clients against a queue of 64 texts. Each
+ * phase is bounded in time (-Dbench.seconds, default 15) and count. Prints its figures and the
+ * issue's goals beside them; asserts nothing about time.
  */
 @Tag("bench")
 @SpringBootTest(classes = PolarityServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "server.address=127.0.0.1")
+        properties = {"server.address=127.0.0.1", "polarity.batcher.queue-capacity=64"})
 class ServiceLoadBench {
     private static final int[] CONCURRENCY = {1, 8, 64};
+    private static final int OVERLOAD_CLIENTS = 256;
+    private static final double OVERLOAD = 10;
     private static final int MAX_REQUESTS = 100_000;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -83,6 +88,8 @@ class ServiceLoadBench {
         System.out.printf("%-22s %10s %10s %10s %10s %8s %10s %10s%n", "", "requests", "req/s", "p50 ms", "p99 ms",
                 "errors", "mean batch", "busy");
         List<String> cpuLines = new ArrayList<>();
+        double rawBatchOne = rawBatchOneMillis(texts, phase);
+        double serviceOne = Double.NaN;
         for (int c : CONCURRENCY) {
             Timer inference = registry.get(SentimentMetrics.INFERENCE).timer();
             double busyBefore = inference.totalTime(TimeUnit.SECONDS);
@@ -100,6 +107,9 @@ class ServiceLoadBench {
                     load.requests(), load.perSecond(), load.percentile(0.50), load.percentile(0.99), load.errors(),
                     meanBatch, 100 * busy);
             cpuLines.add(String.format("cpu at concurrency %d: %s", c, cpu));
+            if (c == 1) {
+                serviceOne = load.percentile(0.50);
+            }
         }
         // The ratio: raw and service@64 in alternating rounds, medians of each. This shared machine's
         // speed moved by 20-30% within minutes, so figures taken at different times cannot be
@@ -124,9 +134,65 @@ class ServiceLoadBench {
         for (int r = 0; r < rounds; r++) {
             paired[r] = services[r] / raws[r];
         }
-        System.out.printf("service@64 / raw = %.2f   (medians of %d alternating rounds, against the faster raw order;"
-                + " median of each round's service / sorted raw: %.2f)%n%n", median(services) / bestRaw, rounds, median(paired));
+        System.out.printf("service@64 / raw = %.2f   (goal >= 0.95; medians of %d alternating rounds, against the faster raw"
+                + " order; median of each round's service / sorted raw: %.2f)%n", median(services) / bestRaw, rounds, median(paired));
+        System.out.printf("service@1 p50 / raw batch-1 p50 = %.2f / %.2f ms = %.2f   (goal <= 1.25; raw measured just before)%n",
+                serviceOne, rawBatchOne, serviceOne / rawBatchOne);
+        overload(texts, median(services), phase);
+        System.out.println();
         cpuLines.forEach(System.out::println);
+    }
+
+    /**
+     * 10x the capacity just measured, sent open-loop by 256 clients at a fixed rate against a queue
+     * of 64 texts: goodput (answers 200 per second) against that capacity, how the rest were
+     * refused, and the 99th percentile of the accepted, from when each request was due.
+     */
+    private void overload(List<String> texts, double capacity, Duration phase) throws Exception {
+        OpenLoopLoad.Outcome o = OpenLoopLoad.run(port, requests(texts), OVERLOAD_CLIENTS, OVERLOAD * capacity, phase);
+        System.out.printf("overload: %d clients, open loop at %.0f requests/s due (%.0fx %.1f), %.0f sent/s, queue %d texts%n",
+                OVERLOAD_CLIENTS, OVERLOAD * capacity, OVERLOAD, capacity, o.sentPerSecond(), properties.batcher().queueCapacity());
+        System.out.printf("overload: goodput %.1f requests/s = %.2f of capacity (goal >= 0.9); 200: %d, 429: %d (%d without"
+                        + " Retry-After), other status: %d, connection failures: %d; accepted p50 %.1f ms, p99 %.1f ms%n",
+                o.goodput(), o.goodput() / capacity, o.ok(), o.tooMany(), o.tooManyWithoutRetryAfter(), o.other(), o.failed(),
+                o.okPercentileMillis(0.50), o.okPercentileMillis(0.99));
+    }
+
+    /** One sentence at a time, tokenized beforehand: the forward pass a lone request cannot beat; median ms. */
+    private double rawBatchOneMillis(List<String> texts, Duration limit) throws IOException {
+        ModelFiles.Loaded loaded = rawModel();
+        List<Batch> singles = texts.stream().map(t -> TextEncoder.pad(List.of(loaded.tokenizer().encode(t)))).toList();
+        loaded.model().eval();
+        try (GradMode.Scope noGrad = GradMode.noGrad()) {
+            for (int i = 0; i < 20; i++) {
+                loaded.model().probabilities(singles.get(i % singles.size()));
+            }
+            long deadline = System.nanoTime() + limit.toNanos();
+            long[] nanos = new long[MAX_REQUESTS];
+            int n = 0;
+            while (System.nanoTime() < deadline && n < nanos.length) {
+                long t0 = System.nanoTime();
+                loaded.model().probabilities(singles.get(n % singles.size()));
+                nanos[n++] = System.nanoTime() - t0;
+            }
+            long[] sorted = Arrays.copyOf(nanos, n);
+            Arrays.sort(sorted);
+            return sorted[n / 2] / 1e6;
+        }
+    }
+
+    private ModelFiles.Loaded rawModel() throws IOException {
+        // One copy of the model for every raw phase: a fresh load each time left some 100 MB of
+        // garbage behind for the collector to find during the service phase that followed.
+        if (raw == null) {
+            raw = ModelFiles.loadClassifier(properties.modelPath(), properties.maxTokens());
+        }
+        return raw;
+    }
+
+    private List<byte[]> requests(List<String> texts) {
+        return texts.stream()
+                .map(t -> LoopbackClient.post(port, "/predict", "{\"text\": " + JSON.writeValueAsString(t) + "}")).toList();
     }
 
     /**
@@ -135,12 +201,7 @@ class ServiceLoadBench {
      */
     private double rawSentencesPerSecond(List<String> texts, int batchSize, Duration limit, boolean sortByLength)
             throws IOException {
-        // One copy of the model for every raw phase: a fresh load each time left some 100 MB of
-        // garbage behind for the collector to find during the service phase that followed.
-        if (raw == null) {
-            raw = ModelFiles.loadClassifier(properties.modelPath(), properties.maxTokens());
-        }
-        ModelFiles.Loaded loaded = raw;
+        ModelFiles.Loaded loaded = rawModel();
         List<TextEncoder.Encoded> encoded = new ArrayList<>(texts.stream().map(loaded.tokenizer()::encode).toList());
         if (sortByLength) {
             encoded.sort(Comparator.comparingInt(TextEncoder.Encoded::length));
@@ -170,8 +231,7 @@ class ServiceLoadBench {
     }
 
     private Load load(List<String> texts, int clients, Duration limit) throws Exception {
-        List<byte[]> requests = texts.stream()
-                .map(t -> LoopbackClient.post(port, "/predict", "{\"text\": " + JSON.writeValueAsString(t) + "}")).toList();
+        List<byte[]> requests = requests(texts);
         // A short unmeasured run first, so each level starts with warm connections.
         run(requests, clients, System.nanoTime() + 1_000_000_000L, new long[clients][]);
         long[][] latencies = new long[clients][];

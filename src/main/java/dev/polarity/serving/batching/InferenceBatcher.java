@@ -17,21 +17,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One inference thread behind a bounded queue of texts. Request threads tokenize and submit; the
- * inference thread waits at most {@code maxWait} for a full batch, takes what is queued (up to
- * {@link #WINDOW_BATCHES} batches' worth, oldest first), sorts it by length and runs it in full
- * passes of {@code maxBatchSize} texts, so each pass holds texts of similar length. The serving
- * forward pass (eval() + noGrad(), the engine's fast path) packs real tokens and pays nothing
- * for padding, so passes are never cut short to save padding: a full pass uses the cores
- * best. Sorting still keeps padding small for the module path (-Dpolarity.fastpath=false). One
- * consumer is enough: the GEMMs inside a pass already use every core through the engine's
- * kernel pool, and a single thread keeps grad mode and the per-thread allocation and graph-node
- * counts it measures unambiguous.
+ * One inference thread behind a bounded queue of texts, batching continuously (as
+ * text-embeddings-inference does): when the thread is idle, a request's pass starts at once;
+ * while a pass runs, new texts queue up and the next pass takes them, oldest first, up to
+ * {@code maxBatchSize} texts and {@code maxBatchTokens} tokens. Waiting for partners only pays
+ * when passes would otherwise be short, which is when the thread is idle, when waiting costs the
+ * request its whole latency: so {@code maxWait} is an optional knob, 0 by default. The token
+ * budget keeps one pass's time bounded, so a few long texts do not stall the short ones queued
+ * behind them; a text over the budget still runs, alone. A pass is sorted by length, which
+ * keeps padding small for the module path (-Dpolarity.fastpath=false); the serving fast path
+ * packs real tokens and pays nothing for padding. One consumer is enough: the GEMMs inside a
+ * pass already use every core through the engine's kernel pool, and a single thread keeps grad
+ * mode and the per-thread allocation and graph-node counts it measures unambiguous.
+ *
+ * <p>Admission comes before work: a request claims its queue slots ({@link #admit}) before it is
+ * tokenized, so under overload a refused request costs a compare-and-set, not a tokenization.
+ * Each request carries a deadline: a text whose deadline has passed when a pass would take it is
+ * dropped uncomputed and its request fails with {@link DeadlineExceededException}, so a backlog
+ * spends the cores on requests whose clients are still waiting.
  */
 public final class InferenceBatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InferenceBatcher.class);
-    /** How many batches one sorted window may hold: more choice of partners, bounded reordering. */
-    static final int WINDOW_BATCHES = 4;
+    /** A deadline that never passes. */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
     private static final com.sun.management.ThreadMXBean THREADS =
             ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
                     && t.isThreadAllocatedMemorySupported() ? t : null;
@@ -49,25 +57,28 @@ public final class InferenceBatcher implements AutoCloseable {
     public record Result(float[][] probabilities, long queueNanos, long inferenceNanos) {}
 
     private final int maxBatchSize;
+    private final int maxBatchTokens;
     private final long maxWaitNanos;
-    private final int capacity;
     private final ForwardPass forward;
     private final Consumer<PassStats> observer;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
-    private final ArrayDeque<Item> queue = new ArrayDeque<>();
+    private final ArrayDeque<Job.Item> queue = new ArrayDeque<>();
     private final Thread worker;
-    private boolean closed;
-    private volatile int queued;
+    /** Texts admitted and not yet taken by the inference thread: claimed slots plus queued texts. */
+    private final QueueSlots slots;
+    private volatile boolean closed;
 
-    public InferenceBatcher(String threadName, int maxBatchSize, Duration maxWait, int capacity, ForwardPass forward,
-                            Consumer<PassStats> observer) {
-        if (maxBatchSize < 1 || capacity < 1 || maxWait.isNegative()) {
-            throw new IllegalArgumentException("InferenceBatcher: maxBatchSize and capacity must be positive, maxWait not negative");
+    public InferenceBatcher(String threadName, int maxBatchSize, int maxBatchTokens, Duration maxWait, int capacity,
+                            ForwardPass forward, Consumer<PassStats> observer) {
+        if (maxBatchSize < 1 || maxBatchTokens < 1 || capacity < 1 || maxWait.isNegative()) {
+            throw new IllegalArgumentException(
+                    "InferenceBatcher: maxBatchSize, maxBatchTokens and capacity must be positive, maxWait not negative");
         }
         this.maxBatchSize = maxBatchSize;
+        this.maxBatchTokens = maxBatchTokens;
         this.maxWaitNanos = maxWait.toNanos();
-        this.capacity = capacity;
+        this.slots = new QueueSlots(capacity);
         this.forward = forward;
         this.observer = observer;
         worker = new Thread(this::loop, threadName);
@@ -77,28 +88,50 @@ public final class InferenceBatcher implements AutoCloseable {
     }
 
     /**
-     * Queues all of a request's texts or none of them.
+     * Claims queue slots for {@code texts} texts, all or none, before the caller spends anything
+     * on them; {@link #submit(Admission, List, long)} fills them, {@link Admission#close()} gives back
+     * what was not used.
      *
      * @throws QueueFullException     when they do not fit in the queue now
      * @throws BatcherClosedException after {@link #close()}
      */
-    public CompletableFuture<Result> submit(List<Encoded> texts) {
+    public Admission admit(int texts) {
+        if (closed) {
+            throw new BatcherClosedException();
+        }
+        slots.claim(texts);
+        return new Admission(slots, texts);
+    }
+
+    /** Whether one more text would be admitted now: a cheap look for refusing before a body is read. */
+    public boolean hasRoom() {
+        return !closed && slots.hasRoom();
+    }
+
+    /**
+     * Queues all of a request's texts in the slots {@code admission} claimed; more texts than
+     * claimed (a long text split into windows) claim the difference, all or none. The future fails
+     * with {@link DeadlineExceededException} if a text is still queued at {@code deadline}
+     * ({@link System#nanoTime()} scale).
+     *
+     * @throws QueueFullException     when the extra texts do not fit
+     * @throws BatcherClosedException after {@link #close()}
+     */
+    public CompletableFuture<Result> submit(Admission admission, List<Encoded> texts, long deadline) {
+        admission.resize(texts.size());
         if (texts.isEmpty()) {
             return CompletableFuture.completedFuture(new Result(new float[0][], 0, 0));
         }
-        Job job = new Job(texts);
+        Job job = new Job(texts, deadline);
         lock.lock();
         try {
             if (closed) {
                 throw new BatcherClosedException();
             }
-            if (queue.size() + texts.size() > capacity) {
-                throw new QueueFullException(queue.size(), texts.size(), capacity);
-            }
             for (int i = 0; i < texts.size(); i++) {
-                queue.add(new Item(job, i));
+                queue.add(new Job.Item(job, i));
             }
-            queued = queue.size();
+            admission.handOver(); // the queued items own the slots now
             arrived.signal();
         } finally {
             lock.unlock();
@@ -106,9 +139,16 @@ public final class InferenceBatcher implements AutoCloseable {
         return job.future;
     }
 
-    /** Texts waiting for the inference thread. */
+    /** Admits and queues in one step, without a deadline (warm-up, tests). */
+    public CompletableFuture<Result> submit(List<Encoded> texts) {
+        try (Admission admission = admit(texts.size())) {
+            return submit(admission, texts, NO_DEADLINE);
+        }
+    }
+
+    /** Texts admitted and not yet taken by the inference thread. */
     public int queued() {
-        return queued;
+        return slots.claimed();
     }
 
     /** Stops taking work, lets the inference thread finish everything already queued, waits up to 30 s. */
@@ -120,7 +160,7 @@ public final class InferenceBatcher implements AutoCloseable {
     public void close(Duration drainTimeout) {
         lock.lock();
         try {
-            closed = true;
+            closed = true; // under the lock, so no submit() queues behind the drain's back
             arrived.signalAll();
         } finally {
             lock.unlock();
@@ -131,62 +171,90 @@ public final class InferenceBatcher implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         // Anything the thread could not reach in time fails instead of leaving its caller waiting.
-        List<Item> left = new ArrayList<>();
+        List<Job.Item> left = new ArrayList<>();
         lock.lock();
         try {
             left.addAll(queue);
             queue.clear();
-            queued = 0;
+            slots.release(left.size());
         } finally {
             lock.unlock();
         }
-        left.forEach(item -> item.job.future.completeExceptionally(new BatcherClosedException()));
+        left.forEach(item -> item.job().future.completeExceptionally(new BatcherClosedException()));
     }
 
     private void loop() {
-        List<Item> window;
-        while ((window = nextWindow()) != null) {
+        List<Job.Item> pass;
+        while ((pass = nextPass()) != null) {
             try {
-                runWindow(window);
+                pass.sort(Comparator.comparingInt(Job.Item::length));
+                runPass(pass);
             } catch (Throwable t) {
                 log.error("inference thread: unexpected failure; its requests fail, the thread goes on", t);
-                window.forEach(item -> item.job.future.completeExceptionally(t));
+                pass.forEach(item -> item.job().future.completeExceptionally(t));
             }
         }
     }
 
     /** Blocks for work; returns null once closed and drained. */
-    private List<Item> nextWindow() {
-        lock.lock();
+    private List<Job.Item> nextPass() {
+        List<Job> expired = new ArrayList<>();
         try {
+            lock.lock();
+            try {
+                return takePass(expired);
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            // Outside the lock: completing a future may run its caller's code.
+            expired.forEach(job -> job.future.completeExceptionally(new DeadlineExceededException()));
+        }
+    }
+
+    private List<Job.Item> takePass(List<Job> expired) {
+        List<Job.Item> pass = new ArrayList<>();
+        while (pass.isEmpty()) {
             while (queue.isEmpty()) {
                 if (closed) {
                     return null;
                 }
                 arrived.awaitUninterruptibly();
             }
-            long deadline = System.nanoTime() + maxWaitNanos;
-            while (queue.size() < maxBatchSize && !closed) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !awaitArrival(left)) {
-                    break;
+            if (maxWaitNanos > 0) {
+                long deadline = System.nanoTime() + maxWaitNanos;
+                while (queue.size() < maxBatchSize && !closed) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || !awaitArrival(left)) {
+                        break;
+                    }
                 }
             }
-            int n = Math.min(queue.size(), maxBatchSize * WINDOW_BATCHES);
-            if (n > maxBatchSize) {
-                // Whole passes only when there is more than one: the rest, the newest texts, waits
-                // for the next window, where it fills a pass instead of running a short one.
-                n -= n % maxBatchSize;
+            long now = System.nanoTime();
+            int tokens = 0;
+            int taken = 0;
+            while (!queue.isEmpty() && pass.size() < maxBatchSize) {
+                Job.Item next = queue.peek();
+                if (next.job().failed || next.job().expired(now)) {
+                    queue.poll();
+                    taken++;
+                    if (!next.job().failed) {
+                        next.job().failed = true; // its other texts are dropped as they come up
+                        expired.add(next.job());
+                    }
+                    continue;
+                }
+                // Oldest first, so no text is overtaken indefinitely; the first text always goes.
+                if (!pass.isEmpty() && tokens + next.length() > maxBatchTokens) {
+                    break;
+                }
+                pass.add(queue.poll());
+                taken++;
+                tokens += next.length();
             }
-            List<Item> window = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                window.add(queue.poll());
-            }
-            queued = queue.size();
-            return window;
-        } finally {
-            lock.unlock();
+            slots.release(taken);
         }
+        return pass;
     }
 
     private boolean awaitArrival(long nanos) {
@@ -198,19 +266,12 @@ public final class InferenceBatcher implements AutoCloseable {
         }
     }
 
-    private void runWindow(List<Item> window) {
-        window.sort(Comparator.comparingInt(Item::length));
-        for (int from = 0; from < window.size(); from += maxBatchSize) {
-            runPass(window.subList(from, Math.min(window.size(), from + maxBatchSize)));
-        }
-    }
-
-    private void runPass(List<Item> items) {
+    private void runPass(List<Job.Item> items) {
         long start = System.nanoTime();
         List<Encoded> texts = new ArrayList<>(items.size());
         int tokens = 0;
-        for (Item item : items) {
-            item.job.markStarted(start);
+        for (Job.Item item : items) {
+            item.job().markStarted(start);
             texts.add(item.text());
             tokens += item.length();
         }
@@ -224,7 +285,7 @@ public final class InferenceBatcher implements AutoCloseable {
             }
         } catch (Throwable t) {
             log.error("forward pass over {} texts failed", texts.size(), t);
-            items.forEach(item -> item.job.future.completeExceptionally(t));
+            items.forEach(item -> item.job().future.completeExceptionally(t));
             return;
         }
         long end = System.nanoTime();
@@ -236,50 +297,11 @@ public final class InferenceBatcher implements AutoCloseable {
             log.warn("forward-pass observer failed", e);
         }
         for (int r = 0; r < items.size(); r++) {
-            items.get(r).job.deliver(items.get(r).index, probabilities[r], end);
+            items.get(r).job().deliver(items.get(r).index(), probabilities[r], end);
         }
     }
 
     private static long allocatedBytes() {
         return THREADS == null ? -1 : THREADS.getCurrentThreadAllocatedBytes();
-    }
-
-    private record Item(Job job, int index) {
-        Encoded text() {
-            return job.texts.get(index);
-        }
-
-        int length() {
-            return text().length();
-        }
-    }
-
-    /** One request. Fields after construction are touched only by the inference thread. */
-    private static final class Job {
-        final List<Encoded> texts;
-        final float[][] out;
-        final long submitted = System.nanoTime();
-        final CompletableFuture<Result> future = new CompletableFuture<>();
-        long started = -1;
-        int remaining;
-
-        Job(List<Encoded> texts) {
-            this.texts = List.copyOf(texts);
-            this.out = new float[texts.size()][];
-            this.remaining = texts.size();
-        }
-
-        void markStarted(long now) {
-            if (started < 0) {
-                started = now;
-            }
-        }
-
-        void deliver(int index, float[] probabilities, long now) {
-            out[index] = probabilities;
-            if (--remaining == 0) {
-                future.complete(new Result(out, started - submitted, now - started));
-            }
-        }
     }
 }

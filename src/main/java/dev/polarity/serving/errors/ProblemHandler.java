@@ -1,22 +1,27 @@
 package dev.polarity.serving.errors;
 
 import dev.polarity.serving.batching.BatcherClosedException;
+import dev.polarity.serving.batching.DeadlineExceededException;
 import dev.polarity.serving.batching.QueueFullException;
 import dev.polarity.serving.metrics.SentimentMetrics;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import org.slf4j.Logger;
+import tools.jackson.core.exc.StreamReadException;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.util.DisconnectedClientHelper;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -56,6 +61,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.SERVICE_UNAVAILABLE, "Model not ready", e.getMessage(), request, RETRY_NOT_READY_SECONDS);
     }
 
+    /** Counted apart from not_ready: it says the service is overloaded, not that the model is missing. */
+    @ExceptionHandler(DeadlineExceededException.class)
+    ResponseEntity<ProblemDetail> deadline(DeadlineExceededException e, HttpServletRequest request) {
+        metrics.rejected("deadline");
+        return build(HttpStatus.SERVICE_UNAVAILABLE, "Deadline exceeded",
+                "The request waited in the queue past its deadline and was not computed.", request, RETRY_QUEUE_FULL_SECONDS);
+    }
+
     @ExceptionHandler(BatcherClosedException.class)
     ResponseEntity<ProblemDetail> shuttingDown(BatcherClosedException e, HttpServletRequest request) {
         metrics.rejected("shutting_down");
@@ -65,6 +78,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     /** A bug, not a client error: logged in full here, reported without internals. */
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
+            // The client went away (gave up waiting, say): nobody to answer, and not a bug.
+            log.debug("client disconnected on {} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
+            return null;
+        }
         log.error("unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
                 "The request could not be completed; the failure has been logged.", request, null);
@@ -74,6 +92,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
+        if (request instanceof ServletWebRequest web && web.getResponse() != null && web.getResponse().isCommitted()) {
+            // Tomcat already answered a body it could not read (a broken chunk): a client's mistake, one line.
+            log.debug("unreadable body on {}, already answered: {}", web.getRequest().getRequestURI(), ex.getMessage());
+            metrics.rejected("invalid");
+            return null;
+        }
         // The body cap fails a read inside the JSON parser; should a parser wrap that, it is still a 413.
         for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
             if (cause instanceof PayloadTooLargeException tooLarge && request instanceof ServletWebRequest web) {
@@ -81,10 +105,29 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 return new ResponseEntity<>(answer.getBody(), answer.getHeaders(), answer.getStatusCode());
             }
         }
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "The body is missing or is not valid JSON.");
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, duplicateKey(ex)
+                ? "The body is not valid JSON for this service: an object repeats a key."
+                : "The body is missing or is not valid JSON.");
         body.setTitle("Invalid request");
         return handleExceptionInternal(ex, body, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    private static boolean duplicateKey(Exception ex) {
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StreamReadException read && String.valueOf(read.getOriginalMessage()).startsWith("Duplicate")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Spring logs this client mistake at WARN under a logger whose name cannot be set in a property: one DEBUG line instead. */
+    @Override
+    protected ResponseEntity<Object> handleHttpRequestMethodNotSupported(HttpRequestMethodNotSupportedException ex,
+                                                                         HttpHeaders headers, HttpStatusCode status,
+                                                                         WebRequest request) {
+        log.debug("{}", ex.getMessage());
+        return handleExceptionInternal(ex, null, headers, status, request);
     }
 
     /** Every framework-handled problem passes here: count it. */
@@ -92,7 +135,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
                                                              HttpStatusCode statusCode, WebRequest request) {
         metrics.rejected(reason(statusCode.value()));
-        return super.handleExceptionInternal(ex, body, headers, statusCode, request);
+        // A preset type skips content negotiation, which would otherwise drop the body of a 406
+        // (or of anything asked for with an Accept header that excludes problems).
+        HttpHeaders problemHeaders = new HttpHeaders();
+        problemHeaders.putAll(headers);
+        problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        return super.handleExceptionInternal(ex, body, problemHeaders, statusCode, request);
     }
 
     private ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail,
@@ -110,7 +158,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         } catch (IllegalArgumentException ignored) {
             // A path Tomcat let through but URI rejects: the problem stays useful without it.
         }
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(status);
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (retryAfter != null) {
             response.header(HttpHeaders.RETRY_AFTER, retryAfter);
         }
@@ -121,6 +169,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return switch (status) {
             case 400 -> "invalid";
             case 404 -> "not_found";
+            case 401 -> "unauthorized";
             case 413 -> "too_large";
             case 415 -> "unsupported_media_type";
             case 429 -> "queue_full";

@@ -29,7 +29,7 @@ public class SentimentMetrics {
 
     /** Rejection reasons, registered up front so a rate over them exists before the first refusal. */
     public static final List<String> REJECT_REASONS = List.of("invalid", "too_large", "unsupported_media_type",
-            "not_ready", "queue_full", "shutting_down", "not_found", "other");
+            "not_ready", "queue_full", "deadline", "shutting_down", "not_found", "unauthorized", "other");
 
     private final MeterRegistry registry;
     private final Timer request;

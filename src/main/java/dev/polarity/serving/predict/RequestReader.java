@@ -16,7 +16,7 @@ final class RequestReader {
     /** How the answer must be shaped: as the request was. */
     enum Shape { TEXT, TEXTS, INPUTS_ONE, INPUTS_MANY }
 
-    record Parsed(Shape shape, List<String> texts) {}
+    record Parsed(Shape shape, List<String> texts, LongTexts longTexts) {}
 
     private final int maxTextChars;
     private final int maxTexts;
@@ -37,17 +37,38 @@ final class RequestReader {
         if (given > 1) {
             throw new InvalidRequestException("Give only one of \"text\", \"texts\" and \"inputs\".");
         }
+        LongTexts longTexts = longTexts(body);
         if (body.has("text")) {
-            return new Parsed(Shape.TEXT, List.of(text(body.get("text"), "text")));
+            return new Parsed(Shape.TEXT, List.of(text(body.get("text"), "text")), longTexts);
         }
         if (body.has("texts")) {
-            return new Parsed(Shape.TEXTS, list(body.get("texts"), "texts"));
+            return new Parsed(Shape.TEXTS, list(body.get("texts"), "texts"), longTexts);
         }
         JsonNode inputs = body.get("inputs");
         if (inputs.isArray()) {
-            return new Parsed(Shape.INPUTS_MANY, list(inputs, "inputs"));
+            return new Parsed(Shape.INPUTS_MANY, list(inputs, "inputs"), longTexts);
         }
-        return new Parsed(Shape.INPUTS_ONE, List.of(text(inputs, "inputs")));
+        return new Parsed(Shape.INPUTS_ONE, List.of(text(inputs, "inputs")), longTexts);
+    }
+
+    /** {@code "truncate": false} refuses texts over the token limit; {@code "long_text": "chunk"} reads them in windows. */
+    private static LongTexts longTexts(JsonNode body) {
+        JsonNode truncate = body.get("truncate");
+        if (truncate != null && !truncate.isBoolean()) {
+            throw new InvalidRequestException("\"truncate\" must be true or false.");
+        }
+        JsonNode longText = body.get("long_text");
+        if (longText != null && !(longText.isString() && List.of("truncate", "chunk").contains(longText.stringValue()))) {
+            throw new InvalidRequestException("\"long_text\" must be \"truncate\" or \"chunk\".");
+        }
+        boolean chunk = longText != null && longText.stringValue().equals("chunk");
+        if (chunk && truncate != null && truncate.booleanValue()) {
+            throw new InvalidRequestException("\"truncate\": true and \"long_text\": \"chunk\" contradict each other.");
+        }
+        if (chunk) {
+            return LongTexts.CHUNK;
+        }
+        return truncate != null && !truncate.booleanValue() ? LongTexts.REFUSE : LongTexts.TRUNCATE;
     }
 
     private List<String> list(JsonNode node, String field) {
@@ -76,7 +97,10 @@ final class RequestReader {
             throw new InvalidRequestException("\"" + where + "\" must be a string.");
         }
         String text = node.stringValue();
-        if (text.isBlank()) {
+        if (hasLoneSurrogate(text)) {
+            throw new InvalidRequestException("\"" + where + "\" is not valid Unicode: it holds a lone surrogate.");
+        }
+        if (blank(text)) {
             throw new InvalidRequestException("\"" + where + "\" must not be blank.");
         }
         // length() counts UTF-16 units, an upper bound on characters: count code points only near the limit.
@@ -84,5 +108,37 @@ final class RequestReader {
             throw new PayloadTooLargeException("\"" + where + "\" is longer than " + maxTextChars + " characters.");
         }
         return text;
+    }
+
+    /**
+     * Blank once whitespace, control and format characters (Unicode Cc, Cf, Zs, Zl, Zp) are set
+     * aside: zero-width spaces, non-breaking spaces or NULs alone gave the model nothing to read,
+     * and it answered them with a confident label.
+     */
+    static boolean blank(String text) {
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            switch (Character.getType(cp)) {
+                case Character.CONTROL, Character.FORMAT, Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR,
+                     Character.PARAGRAPH_SEPARATOR -> i += Character.charCount(cp);
+                default -> {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** JSON escapes such as backslash-u-D800 can spell half a surrogate pair, which no encoding of Unicode can hold. */
+    static boolean hasLoneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -10,5 +10,6 @@ import java.util.List;
 public record Scored(String model, List<String> labels, List<TextScore> texts, long tokenizationNanos, long queueNanos,
               long inferenceNanos) {
 
-    public record TextScore(int best, float[] probabilities, boolean truncated) {}
+    /** @param windows how many windows a long text was read in; 0 when it was not read in windows */
+    public record TextScore(int best, float[] probabilities, boolean truncated, int windows) {}
 }

@@ -5,9 +5,13 @@ import dev.polarity.model.ModelFiles;
 import dev.polarity.model.SequenceClassifier;
 import dev.polarity.model.TextEncoder;
 import dev.polarity.model.TextEncoder.Encoded;
+import dev.polarity.engine.Engine;
+import dev.polarity.serving.EngineProperties;
 import dev.polarity.serving.PolarityProperties;
+import dev.polarity.serving.batching.Admission;
 import dev.polarity.serving.batching.InferenceBatcher;
 import dev.polarity.serving.errors.ModelNotReadyException;
+import dev.polarity.serving.errors.PayloadTooLargeException;
 import dev.polarity.serving.metrics.QueueDepth;
 import dev.polarity.serving.metrics.SentimentMetrics;
 import java.time.Duration;
@@ -41,17 +45,20 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
     public enum State { LOADING, READY, FAILED, STOPPED }
 
     private final PolarityProperties properties;
+    private final EngineProperties engine;
     private final SentimentMetrics metrics;
     private final CountDownLatch settled = new CountDownLatch(1);
     private volatile State state = State.LOADING;
     private volatile String failure = "";
     private volatile ModelFiles.Loaded loaded;
     private volatile InferenceBatcher batcher;
+    private volatile Windows windows;
     private volatile boolean running;
     private boolean loaderStarted;
 
-    SentimentModel(PolarityProperties properties, SentimentMetrics metrics) {
+    SentimentModel(PolarityProperties properties, EngineProperties engine, SentimentMetrics metrics) {
         this.properties = properties;
+        this.engine = engine;
         this.metrics = metrics;
     }
 
@@ -92,6 +99,12 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
         return state;
     }
 
+    /** True when the queue would refuse one more text now: lets a request be refused before its body is read. */
+    boolean queueFull() {
+        InferenceBatcher b = batcher;
+        return b != null && !b.hasRoom();
+    }
+
     @Override
     public int queuedTexts() {
         InferenceBatcher b = batcher;
@@ -99,34 +112,51 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
     }
 
     /**
-     * Tokenizes on the calling thread, then waits for the inference thread's batched answer. Public
-     * so that every API (POST /predict, the Open Inference Protocol) shares one path, its metrics
-     * and its refusals: ModelNotReadyException, QueueFullException, BatcherClosedException.
+     * Tokenizes on the calling thread, then waits for the inference thread's batched answer, with
+     * the server's request timeout and long texts truncated. Public so that every API (POST
+     * /predict, the Open Inference Protocol) shares one path, its metrics and its refusals:
+     * ModelNotReadyException, QueueFullException, BatcherClosedException, DeadlineExceededException.
      */
     public Scored predict(List<String> texts) {
+        return predict(texts, LongTexts.TRUNCATE, System.nanoTime() + properties.requestTimeout().toNanos());
+    }
+
+    /**
+     * Claims the texts' queue slots, tokenizes on the calling thread, then waits for the inference
+     * thread's batched answer. A full queue refuses the request before it costs a tokenization;
+     * texts still queued at {@code deadline} ({@link System#nanoTime()} scale) are dropped.
+     */
+    Scored predict(List<String> texts, LongTexts longTexts, long deadline) {
         ModelFiles.Loaded l = loaded;
         InferenceBatcher b = batcher;
-        if (state != State.READY || l == null || b == null) {
+        Windows w = windows;
+        if (state != State.READY || l == null || b == null || w == null) {
             throw new ModelNotReadyException(stateDetail());
         }
-        long start = System.nanoTime();
-        List<Encoded> encoded = new ArrayList<>(texts.size());
-        int[] tokens = new int[texts.size()];
-        for (int i = 0; i < texts.size(); i++) {
-            encoded.add(l.tokenizer().encode(texts.get(i)));
-            tokens[i] = encoded.get(i).length();
+        CompletableFuture<InferenceBatcher.Result> answer;
+        Encodings encoded;
+        long tokenization;
+        try (Admission admission = b.admit(texts.size())) {
+            long start = System.nanoTime();
+            encoded = Encodings.of(texts, longTexts, l.tokenizer(), w, properties.maxTokens());
+            tokenization = System.nanoTime() - start;
+            metrics.tokenization(tokenization, encoded.tokens());
+            if (encoded.sequences().size() > properties.batcher().queueCapacity()) {
+                // More windows than the queue holds: retrying would never help, so not a 429.
+                throw new PayloadTooLargeException("The texts make " + encoded.sequences().size()
+                        + " windows; at most " + properties.batcher().queueCapacity() + " fit in the queue.");
+            }
+            answer = b.submit(admission, encoded.sequences(), deadline);
         }
-        long tokenization = System.nanoTime() - start;
-        metrics.tokenization(tokenization, tokens);
-        InferenceBatcher.Result result = await(b.submit(encoded));
+        InferenceBatcher.Result result = await(answer);
         metrics.queued(result.queueNanos());
         List<String> labels = l.model().labels();
         List<Scored.TextScore> scores = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
-            float[] p = result.probabilities()[i];
+            float[] p = encoded.probabilities(i, result.probabilities());
             int best = argmax(p);
             metrics.prediction(labels.get(best));
-            scores.add(new Scored.TextScore(best, p, encoded.get(i).truncated()));
+            scores.add(new Scored.TextScore(best, p, encoded.truncated()[i], encoded.windows()[i]));
         }
         return new Scored(l.name(), labels, Collections.unmodifiableList(scores), tokenization, result.queueNanos(),
                 result.inferenceNanos());
@@ -169,8 +199,11 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
     private void load() {
         long start = System.nanoTime();
         try {
+            Engine.configure(engine.settings()); // polarity.engine.*: the one place the server sets the engine's switches
             ModelFiles.Loaded l = ModelFiles.loadClassifier(properties.modelPath(), properties.maxTokens());
             l.model().eval();
+            l.model().encoder().setFastPath(engine.fastPath());
+            windows = new Windows(properties.modelPath().resolve(ModelFiles.TOKENIZER), properties.maxTokens());
             InferenceBatcher b = newBatcher(l);
             try {
                 warmUp(l, b, properties.batcher().maxBatchSize());
@@ -201,7 +234,8 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
 
     private InferenceBatcher newBatcher(ModelFiles.Loaded l) {
         PolarityProperties.Batcher settings = properties.batcher();
-        return new InferenceBatcher("polarity-inference", settings.maxBatchSize(), settings.maxWait(),
+        return new InferenceBatcher("polarity-inference", settings.maxBatchSize(), settings.maxBatchTokens(),
+                settings.maxWait(),
                 settings.queueCapacity(), texts -> forward(l.model(), texts),
                 s -> metrics.forwardPass(s.texts(), s.nanos(), s.allocatedBytes(), s.autogradNodes()));
     }
@@ -257,6 +291,11 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
         loaded = null;
         if (l != null) {
             l.close();
+        }
+        Windows w = windows;
+        windows = null;
+        if (w != null) {
+            w.close();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.polarity.serving.batching;
 
+import static dev.polarity.serving.batching.InferenceBatcher.NO_DEADLINE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,7 +39,7 @@ class InferenceBatcherTest {
     @Test
     void concurrentRequestsShareForwardPassesAndKeepTheirOrder() throws Exception {
         List<InferenceBatcher.PassStats> stats = new CopyOnWriteArrayList<>();
-        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 8, Duration.ofMillis(50), 100,
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 8, 1000, Duration.ofMillis(50), 100,
                 this::echoLengths, stats::add)) {
             List<CompletableFuture<InferenceBatcher.Result>> results = new ArrayList<>();
             for (int r = 0; r < 8; r++) {
@@ -58,12 +59,21 @@ class InferenceBatcherTest {
     }
 
     @Test
-    void queuedTextsRunInFullPassesSortedByLengthWhateverTheirLengths() throws Exception {
+    void anIdleThreadStartsAPassAtOnceWithWhatIsThere() throws Exception {
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 8, 1000, Duration.ZERO, 100,
+                this::echoLengths, s -> { })) {
+            assertThat(batcher.submit(List.of(text(5))).get(10, TimeUnit.SECONDS).probabilities()[0][0]).isEqualTo(5);
+        }
+        assertThat(passSizes).containsExactly(1);
+    }
+
+    @Test
+    void passesTakeWhatArrivedDuringThePreviousPassOldestFirstSortedByLength() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch busy = new CountDownLatch(1);
         List<List<Integer>> passes = new CopyOnWriteArrayList<>();
         List<InferenceBatcher.PassStats> stats = new CopyOnWriteArrayList<>();
-        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 4, Duration.ZERO, 100, texts -> {
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 4, 1000, Duration.ZERO, 100, texts -> {
             busy.countDown();
             await(release);
             passes.add(texts.stream().map(Encoded::length).toList());
@@ -71,24 +81,48 @@ class InferenceBatcherTest {
         }, stats::add)) {
             CompletableFuture<InferenceBatcher.Result> first = batcher.submit(List.of(text(1)));
             assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
-            // One very long text among short ones: padding would waste a lot, but passes stay full.
             CompletableFuture<InferenceBatcher.Result> queued = batcher.submit(
                     List.of(text(120), text(3), text(9), text(4), text(2), text(8), text(5), text(7)));
+            CompletableFuture<InferenceBatcher.Result> later = batcher.submit(List.of(text(6)));
             release.countDown();
             first.get(10, TimeUnit.SECONDS);
             float[][] p = queued.get(10, TimeUnit.SECONDS).probabilities();
             assertThat(p[0][0]).isEqualTo(120); // answers come back in submission order
             assertThat(p[7][0]).isEqualTo(7);
+            assertThat(later.get(10, TimeUnit.SECONDS).probabilities()[0][0]).isEqualTo(6);
         }
-        assertThat(passes).containsExactly(List.of(1), List.of(2, 3, 4, 5), List.of(7, 8, 9, 120));
-        assertThat(stats.get(2).tokens()).isEqualTo(7 + 8 + 9 + 120);
+        // No pass waits to be filled: the remainder, the newest text, runs on its own.
+        assertThat(passes).containsExactly(List.of(1), List.of(3, 4, 9, 120), List.of(2, 5, 7, 8), List.of(6));
+        assertThat(stats.get(1).tokens()).isEqualTo(3 + 4 + 9 + 120);
     }
 
     @Test
-    void aBacklogRunsInWholePassesAndTheRemainderWaitsForTheNextWindow() throws Exception {
+    void theTokenBudgetEndsAPassButATextOverItStillRunsAlone() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch busy = new CountDownLatch(1);
-        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 4, Duration.ZERO, 100, texts -> {
+        List<List<Integer>> passes = new CopyOnWriteArrayList<>();
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 8, 10, Duration.ZERO, 100, texts -> {
+            busy.countDown();
+            await(release);
+            passes.add(texts.stream().map(Encoded::length).toList());
+            return echoLengths(texts);
+        }, s -> { })) {
+            CompletableFuture<InferenceBatcher.Result> first = batcher.submit(List.of(text(1)));
+            assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<InferenceBatcher.Result> queued = batcher.submit(
+                    List.of(text(4), text(4), text(4), text(20), text(1), text(2)));
+            release.countDown();
+            first.get(10, TimeUnit.SECONDS);
+            assertThat(queued.get(10, TimeUnit.SECONDS).probabilities()).hasDimensions(6, 1);
+        }
+        assertThat(passes).containsExactly(List.of(1), List.of(4, 4), List.of(4), List.of(20), List.of(1, 2));
+    }
+
+    @Test
+    void aBacklogRunsInPassesOfAtMostMaxBatchSize() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch busy = new CountDownLatch(1);
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 4, 1000, Duration.ZERO, 100, texts -> {
             busy.countDown();
             await(release);
             return echoLengths(texts);
@@ -111,7 +145,7 @@ class InferenceBatcherTest {
     void aFullQueueRefusesWholeRequests() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch busy = new CountDownLatch(1);
-        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 1, Duration.ZERO, 3, texts -> {
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 1, 1000, Duration.ZERO, 3, texts -> {
             busy.countDown();
             await(release);
             return echoLengths(texts);
@@ -129,9 +163,71 @@ class InferenceBatcherTest {
     }
 
     @Test
+    void admissionClaimsSlotsBeforeTheTextsExistAndGivesBackWhatIsNotUsed() throws Exception {
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 4, 1000, Duration.ZERO, 3,
+                this::echoLengths, s -> { })) {
+            try (Admission admission = batcher.admit(3)) {
+                assertThat(batcher.queued()).isEqualTo(3);
+                assertThat(batcher.hasRoom()).isFalse();
+                assertThatThrownBy(() -> batcher.admit(1)).isInstanceOf(QueueFullException.class);
+                // Fewer texts than claimed (the caller's work found fewer): the rest go back at once.
+                assertThat(batcher.submit(admission, List.of(text(2)), NO_DEADLINE).get(10, TimeUnit.SECONDS).probabilities())
+                        .hasDimensions(1, 1);
+            }
+            assertThat(batcher.queued()).isZero();
+            try (Admission refused = batcher.admit(2)) {
+                // Tokenizing failed, say: closing gives the slots back without queueing anything.
+                assertThat(batcher.queued()).isEqualTo(2);
+            }
+            assertThat(batcher.queued()).isZero();
+            assertThat(batcher.hasRoom()).isTrue();
+            try (Admission small = batcher.admit(1)) {
+                // More texts than claimed (a long text in windows) claim the difference, all or none.
+                assertThatThrownBy(() -> batcher.submit(small, List.of(text(1), text(1), text(1), text(1)), NO_DEADLINE))
+                        .isInstanceOf(QueueFullException.class);
+                assertThat(batcher.submit(small, List.of(text(1), text(2), text(3)), NO_DEADLINE).get(10, TimeUnit.SECONDS)
+                        .probabilities()).hasDimensions(3, 1);
+            }
+            assertThat(batcher.queued()).isZero();
+        }
+    }
+
+    @Test
+    void textsWhoseDeadlinePassedInTheQueueAreDroppedUncomputed() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch busy = new CountDownLatch(1);
+        List<List<Integer>> passes = new CopyOnWriteArrayList<>();
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 4, 1000, Duration.ZERO, 100, texts -> {
+            busy.countDown();
+            await(release);
+            passes.add(texts.stream().map(Encoded::length).toList());
+            return echoLengths(texts);
+        }, s -> { })) {
+            CompletableFuture<InferenceBatcher.Result> first = batcher.submit(List.of(text(1)));
+            assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<InferenceBatcher.Result> late;
+            try (Admission admission = batcher.admit(6)) {
+                // Already past: whatever the clock does, it is past when the thread looks.
+                late = batcher.submit(admission, List.of(text(2), text(3), text(4), text(5), text(6), text(7)),
+                        System.nanoTime() - 1);
+            }
+            CompletableFuture<InferenceBatcher.Result> patient;
+            try (Admission admission = batcher.admit(1)) {
+                patient = batcher.submit(admission, List.of(text(9)), System.nanoTime() + TimeUnit.MINUTES.toNanos(10));
+            }
+            release.countDown();
+            assertThatThrownBy(() -> late.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(DeadlineExceededException.class);
+            assertThat(patient.get(10, TimeUnit.SECONDS).probabilities()[0][0]).isEqualTo(9);
+            first.get(10, TimeUnit.SECONDS);
+            assertThat(batcher.queued()).isZero();
+        }
+        assertThat(passes).containsExactly(List.of(1), List.of(9));
+    }
+
+    @Test
     void closeFinishesQueuedWorkThenRefusesMore() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        InferenceBatcher batcher = new InferenceBatcher("test-inference", 2, Duration.ZERO, 100, texts -> {
+        InferenceBatcher batcher = new InferenceBatcher("test-inference", 2, 1000, Duration.ZERO, 100, texts -> {
             await(release);
             return echoLengths(texts);
         }, s -> { });
@@ -145,6 +241,7 @@ class InferenceBatcherTest {
             Thread.onSpinWait();
         }
         assertThatThrownBy(() -> batcher.submit(List.of(text(1)))).isInstanceOf(BatcherClosedException.class);
+        assertThatThrownBy(() -> batcher.admit(1)).isInstanceOf(BatcherClosedException.class);
         release.countDown();
         closer.join(10_000);
         for (int r = 0; r < 5; r++) {
@@ -154,7 +251,7 @@ class InferenceBatcherTest {
 
     @Test
     void aFailingPassFailsOnlyItsOwnRequests() throws Exception {
-        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 1, Duration.ZERO, 100, texts -> {
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 1, 1000, Duration.ZERO, 100, texts -> {
             if (texts.get(0).length() == 13) {
                 throw new IllegalStateException("boom");
             }

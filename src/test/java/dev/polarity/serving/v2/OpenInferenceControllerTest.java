@@ -225,7 +225,7 @@ class OpenInferenceControllerTest {
     }
 
     private static Scored scored() {
-        return new Scored("polarity-sst2-minilm", LABELS, List.of(new Scored.TextScore(1, new float[] {0.25f, 0.75f}, false),
-                new Scored.TextScore(0, new float[] {0.875f, 0.125f}, false)), 1_000_000, 500_000, 3_000_000);
+        return new Scored("polarity-sst2-minilm", LABELS, List.of(new Scored.TextScore(1, new float[] {0.25f, 0.75f}, false, 0),
+                new Scored.TextScore(0, new float[] {0.875f, 0.125f}, false, 0)), 1_000_000, 500_000, 3_000_000);
     }
 }
