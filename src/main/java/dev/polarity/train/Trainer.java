@@ -6,7 +6,6 @@ import dev.polarity.engine.optim.AdamW;
 import dev.polarity.engine.optim.GradClip;
 import dev.polarity.engine.optim.LinearSchedule;
 import dev.polarity.engine.optim.WeightAverage;
-import dev.polarity.engine.tensor.Functional;
 import dev.polarity.engine.tensor.Tensor;
 import dev.polarity.model.BertConfig;
 import dev.polarity.model.ModelFiles;
@@ -16,7 +15,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,13 +27,11 @@ import java.util.Random;
  */
 public final class Trainer {
     public static final List<String> LABELS = List.of("negative", "positive");
-    private static final String WORD_EMBEDDINGS = "bert.embeddings.word_embeddings.weight";
     /** TinyBERT's settings for word replacement: 15 candidates, each word swapped with probability 0.4. */
     private static final int AUGMENT_NEIGHBOURS = 15;
     private static final float AUGMENT_WORD_PROBABILITY = 0.4f;
     /** Function words stay: swapped without context they make word salad, not new sentences. */
     private static final int AUGMENT_SKIP_MOST_FREQUENT = 30;
-    private static final int POOL = 50; // batches sorted together by length: little padding, still shuffled
 
     private final TrainSettings s;
     private final PrintStream log;
@@ -61,12 +57,12 @@ public final class Trainer {
             Spellings spellings = Spellings.encode(tokenizer, train);
             Augmenter augmenter = null;
             if (s.augmentation().share() > 0) {
-                augmenter = Augmenter.build(train, tokenizer, model.namedParameters().get(WORD_EMBEDDINGS),
+                augmenter = Augmenter.build(train, tokenizer, model.encoder().wordEmbeddingWeight(),
                         AUGMENT_NEIGHBOURS, AUGMENT_WORD_PROBABILITY, AUGMENT_SKIP_MOST_FREQUENT);
                 log.printf("augmenting %.0f%% of examples: %d words with %d neighbours each%n", 100 * s.augmentation().share(),
                         augmenter.vocabularySize(), AUGMENT_NEIGHBOURS);
             }
-            return loop(model, tokenizer, train, spellings, dev, dropoutRng, teacher, augmenter);
+            return loop(model, tokenizer, dev, dropoutRng, new BatchSource(s, train, spellings, tokenizer, teacher, augmenter));
         }
     }
 
@@ -79,70 +75,27 @@ public final class Trainer {
         return r.examples();
     }
 
-    private Metrics loop(SequenceClassifier model, TextEncoder tokenizer, List<Example> train,
-                         Spellings spellings, List<Example> dev,
-                         Random dropoutRng, Teacher teacher, Augmenter augmenter) throws IOException {
+    /** Steps, evaluates and checkpoints; what goes into a step is the batch source's and the loss's business. */
+    private Metrics loop(SequenceClassifier model, TextEncoder tokenizer, List<Example> dev, Random dropoutRng,
+                         BatchSource source) throws IOException {
         if (s.optimisation().freezeWordEmbeddings()) {
-            model.namedParameters().get(WORD_EMBEDDINGS).requiresGrad(false);
+            model.encoder().wordEmbeddingWeight().requiresGrad(false);
         }
         int layers = model.encoder().config().numHiddenLayers();
         AdamW opt = new AdamW(groups(model.namedParameters(), layers, s.optimisation().weightDecay(), s.optimisation().layerDecay()), s.optimisation().lr(), 0.9f, 0.999f, 1e-8f);
         List<Parameter> trainable = opt.params();
-        int perEpoch = (train.size() + s.schedule().batchSize() - 1) / s.schedule().batchSize();
+        int perEpoch = source.stepsPerEpoch();
         int total = perEpoch * s.schedule().epochs();
         LinearSchedule schedule = new LinearSchedule(s.optimisation().lr(), Math.round(total * s.schedule().warmupFraction()), total);
         WeightAverage ema = s.optimisation().emaDecay() > 0 ? new WeightAverage(trainable, s.optimisation().emaDecay()) : null;
-        Checkpoint.State state = Checkpoint.load(s.checkpoints(), model, opt, ema);
-        if (state == null) {
-            state = new Checkpoint.State(0, -1, -1);
-        } else {
-            log.printf("resuming at step %d of %d (best dev accuracy so far %.4f at step %d)%n", state.step(), total,
-                    state.bestAccuracy(), state.bestStep());
-        }
+        Checkpoint.State state = resumed(Checkpoint.load(s.checkpoints(), model, opt, ema), total);
         Progress progress = new Progress(log, total, state.step());
         double lastDev = state.bestAccuracy();
-        List<int[]> batches = null;
         for (int step = state.step(); step < total; step++) {
-            int epoch = step / perEpoch;
-            if (batches == null || step % perEpoch == 0) {
-                batches = epochBatches(epoch, spellings.plain());
-            }
-            int[] batch = batches.get(step % perEpoch);
-            Random pick = new Random(s.seed() * 1_000_003L + step);
-            List<TextEncoder.Encoded> texts = new ArrayList<>(batch.length);
-            List<TextEncoder.Encoded> teacherTexts = new ArrayList<>(batch.length);
-            int[] labels = new int[batch.length];
-            boolean[] augmented = new boolean[batch.length];
-            for (int i = 0; i < batch.length; i++) {
-                boolean detokenized = pick.nextFloat() < s.augmentation().detokenize();
-                labels[i] = train.get(batch[i]).label();
-                augmented[i] = augmenter != null && pick.nextFloat() < s.augmentation().share();
-                if (augmented[i]) {
-                    String text = augmenter.augment(train.get(batch[i]).text(), pick);
-                    String spelled = detokenized ? SstText.detokenize(text) : text;
-                    texts.add(tokenizer.encode(spelled));
-                    teacherTexts.add(teacher.encode(spelled));
-                } else {
-                    texts.add(spellings.get(batch[i], detokenized));
-                    if (teacher != null) {
-                        teacherTexts.add(teacher.encoded(batch[i], detokenized));
-                    }
-                }
-            }
-            Tensor teacherProbs = teacher == null ? null : teacher.probabilities(teacherTexts, s.distillation().temperature());
-            if (augmenter != null) {
-                relabel(labels, augmented, teacherProbs);
-            }
+            BatchSource.TrainBatch batch = source.batch(step);
             model.train();
             dropoutRng.setSeed(s.seed() ^ (step * 0x9E3779B97F4A7C15L)); // same masks after a resume
-            Tensor loss;
-            if (s.optimisation().rdrop() > 0) {
-                loss = rdropLoss(model, texts, labels, s.optimisation().rdrop());
-            } else {
-                Tensor logits = model.forward(TextEncoder.pad(texts));
-                loss = teacher == null ? Functional.crossEntropy(logits, labels)
-                        : Teacher.distillLoss(logits, labels, teacherProbs, s.distillation().weight(), s.distillation().temperature());
-            }
+            Tensor loss = Losses.of(model, batch, s);
             loss.backward();
             GradClip.clipGradNorm(trainable, s.optimisation().clipNorm());
             opt.setLr(schedule.at(step));
@@ -151,7 +104,7 @@ public final class Trainer {
             if (ema != null) {
                 ema.update();
             }
-            progress.step(step + 1, epoch + 1, s.schedule().epochs(), loss.item(), batch.length, opt.lr(), lastDev);
+            progress.step(step + 1, step / perEpoch + 1, s.schedule().epochs(), loss.item(), batch.labels().length, opt.lr(), lastDev);
             boolean last = step + 1 == total;
             if ((step + 1) % s.schedule().evalEvery() == 0 || (step + 1) % perEpoch == 0 || last) {
                 lastDev = evaluate(model, ema, tokenizer, dev, state, step + 1);
@@ -166,36 +119,13 @@ public final class Trainer {
         return finish(dev, progress);
     }
 
-    /**
-     * An augmented sentence may no longer mean what its label says ("a good film" -> "a bad film"),
-     * so its hard label is the teacher's choice; the others keep the label from the data.
-     */
-    static void relabel(int[] labels, boolean[] augmented, Tensor teacherProbs) {
-        float[] choice = teacherProbs.argmax(-1, false).toArray();
-        for (int i = 0; i < labels.length; i++) {
-            if (augmented[i]) {
-                labels[i] = (int) choice[i];
-            }
+    private Checkpoint.State resumed(Checkpoint.State loaded, int total) {
+        if (loaded == null) {
+            return new Checkpoint.State(0, -1, -1);
         }
-    }
-
-    /**
-     * R-Drop (Liang et al., 2021): the batch goes through twice in one forward pass, so each copy
-     * draws its own dropout masks, and the loss adds the symmetric KL divergence between the two
-     * predictions to their mean cross-entropy. That penalises predictions that hinge on which units
-     * dropout kept. The paper's loss halved: mean CE + rdrop * (KL(p||q) + KL(q||p)) / 4, so the
-     * cross-entropy term and the learning rate keep the meaning they have without it.
-     */
-    static Tensor rdropLoss(SequenceClassifier model, List<TextEncoder.Encoded> texts, int[] labels, float alpha) {
-        int n = texts.size();
-        List<TextEncoder.Encoded> twice = new ArrayList<>(texts);
-        twice.addAll(texts);
-        int[] labelsTwice = new int[2 * n];
-        System.arraycopy(labels, 0, labelsTwice, 0, n);
-        System.arraycopy(labels, 0, labelsTwice, n, n);
-        Tensor logits = model.forward(TextEncoder.pad(twice));
-        Tensor kl = Functional.symmetricKl(logits.narrow(0, 0, n), logits.narrow(0, n, n));
-        return Functional.crossEntropy(logits, labelsTwice).add(kl.mul(alpha / 2f));
+        log.printf("resuming at step %d of %d (best dev accuracy so far %.4f at step %d)%n", loaded.step(), total,
+                loaded.bestAccuracy(), loaded.bestStep());
+        return loaded;
     }
 
     /**
@@ -282,26 +212,5 @@ public final class Trainer {
             return Integer.parseInt(rest.substring(0, rest.indexOf('.'))) + 1;
         }
         return layers + 1;
-    }
-
-    /** The batches of one epoch: a seeded shuffle, pools sorted by length, batch order shuffled again. */
-    List<int[]> epochBatches(int epoch, List<TextEncoder.Encoded> encoded) {
-        Random rng = new Random(s.seed() * 31 + epoch);
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < encoded.size(); i++) {
-            order.add(i);
-        }
-        Collections.shuffle(order, rng);
-        List<int[]> batches = new ArrayList<>();
-        int pool = s.schedule().batchSize() * POOL;
-        for (int p = 0; p < order.size(); p += pool) {
-            List<Integer> chunk = new ArrayList<>(order.subList(p, Math.min(order.size(), p + pool)));
-            chunk.sort((a, b) -> Integer.compare(encoded.get(a).length(), encoded.get(b).length()));
-            for (int i = 0; i < chunk.size(); i += s.schedule().batchSize()) {
-                batches.add(chunk.subList(i, Math.min(chunk.size(), i + s.schedule().batchSize())).stream().mapToInt(Integer::intValue).toArray());
-            }
-        }
-        Collections.shuffle(batches, rng);
-        return batches;
     }
 }

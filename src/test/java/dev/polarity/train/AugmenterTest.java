@@ -69,7 +69,7 @@ class AugmenterTest {
     void anAugmentedSentenceTakesTheTeachersLabelAndTheOthersKeepTheirs() {
         int[] labels = {0, 0, 1};
         Tensor teacher = Tensor.fromArray(new float[] {0.2f, 0.8f, 0.3f, 0.7f, 0.9f, 0.1f}, 3, 2);
-        Trainer.relabel(labels, new boolean[] {true, false, true}, teacher);
+        BatchSource.relabel(labels, new boolean[] {true, false, true}, teacher);
         assertThat(labels).containsExactly(1, 0, 0);
     }
 

@@ -28,7 +28,7 @@ class RDropTest {
         model.eval();
         try (GradMode.Scope ignored = GradMode.noGrad()) {
             float plain = Functional.crossEntropy(model.forward(TextEncoder.pad(TEXTS)), LABELS).item();
-            assertThat(Trainer.rdropLoss(model, TEXTS, LABELS, 1f).item()).isCloseTo(plain, within(1e-5f));
+            assertThat(Losses.rdrop(model, TEXTS, LABELS, 1f).item()).isCloseTo(plain, within(1e-5f));
         }
     }
 
@@ -38,9 +38,9 @@ class RDropTest {
         SequenceClassifier model = new SequenceClassifier(TINY, List.of("negative", "positive"), masks);
         model.train();
         masks.setSeed(5);
-        float crossEntropyOnly = Trainer.rdropLoss(model, TEXTS, LABELS, 0f).item();
+        float crossEntropyOnly = Losses.rdrop(model, TEXTS, LABELS, 0f).item();
         masks.setSeed(5);
-        float withPenalty = Trainer.rdropLoss(model, TEXTS, LABELS, 10f).item();
+        float withPenalty = Losses.rdrop(model, TEXTS, LABELS, 10f).item();
         assertThat(withPenalty).isGreaterThan(crossEntropyOnly + 1e-6f);
     }
 
@@ -48,7 +48,7 @@ class RDropTest {
     void theLossHasGradientsForTheHead() {
         SequenceClassifier model = new SequenceClassifier(TINY, List.of("negative", "positive"), new Random(3));
         model.train();
-        Trainer.rdropLoss(model, TEXTS, LABELS, 1f).backward();
+        Losses.rdrop(model, TEXTS, LABELS, 1f).backward();
         assertThat(model.namedParameters().get("classifier.weight").grad()).isNotNull();
     }
 
