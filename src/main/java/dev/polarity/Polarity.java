@@ -1,6 +1,7 @@
 package dev.polarity;
 
 import dev.polarity.cli.Args;
+import dev.polarity.explain.ExplainEval;
 import dev.polarity.model.OnnxImport;
 import dev.polarity.serving.PolarityServer;
 import dev.polarity.train.EvaluateCommand;
@@ -29,7 +30,7 @@ public final class Polarity {
 
     static int run(String[] args) {
         if (args.length == 0) {
-            System.err.println("usage: polarity [serve]|import|train|evaluate [options]");
+            System.err.println("usage: polarity [serve]|import|train|evaluate|explain-eval [options]");
             return 2;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -38,8 +39,9 @@ public final class Polarity {
                 case "import" -> OnnxImport.command(rest);
                 case "train" -> TrainCommand.run(rest);
                 case "evaluate" -> EvaluateCommand.run(rest);
+                case "explain-eval" -> ExplainEval.command(rest);
                 default -> {
-                    System.err.println("polarity: unknown command '" + args[0] + "' (serve, import, train, evaluate)");
+                    System.err.println("polarity: unknown command '" + args[0] + "' (serve, import, train, evaluate, explain-eval)");
                     yield 2;
                 }
             };
