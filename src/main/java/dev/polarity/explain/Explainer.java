@@ -50,6 +50,7 @@ public final class Explainer {
         int longest = rows.stream().mapToInt(r -> r[0].length).max().orElse(1);
         int perPass = Math.max(1, maxPassTokens / Math.max(1, longest));
         for (int from = 0; from < rows.size(); from += perPass) {
+            checkCancelled();
             int to = Math.min(rows.size(), from + perPass);
             float[][] p = model.probabilities(batch(rows.subList(from, to)));
             System.arraycopy(p, 0, out, from, to - from);
@@ -107,6 +108,16 @@ public final class Explainer {
             Arrays.fill(tokens, word.firstPiece(), word.endPiece(), share);
         }
         return tokens;
+    }
+
+    /**
+     * Between passes, an interrupted thread stops: a server that has given up waiting for an
+     * explanation cancels it, and this is where the work actually ends.
+     */
+    static void checkCancelled() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new java.util.concurrent.CancellationException("explanation cancelled");
+        }
     }
 
     private void requireEval() {

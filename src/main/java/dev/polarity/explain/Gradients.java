@@ -49,6 +49,7 @@ final class Gradients {
         double fBaseline = 0;
         double fInput = 0;
         for (int from = 0; from < points; from += perPass) {
+            Explainer.checkCancelled();
             int rows = Math.min(points, from + perPass) - from;
             float[] path = new float[rows * size];
             for (int r = 0; r < rows; r++) {
