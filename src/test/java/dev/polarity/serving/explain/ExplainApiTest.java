@@ -91,6 +91,20 @@ class ExplainApiTest extends RunningService {
     }
 
     @Test
+    void theDemoPageIsServedFromTheJarWithNothingFromElsewhere() throws Exception {
+        HttpResponse<String> page = get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(page.body()).contains("explain.js", "explain.css", "not bad at all",
+                "the acting is great but the plot is a mess").doesNotContain("http://", "https://");
+        for (String asset : List.of("/explain.js", "/explain.css")) {
+            HttpResponse<String> file = get(asset);
+            assertThat(file.statusCode()).as(asset).isEqualTo(200);
+            assertThat(file.body()).as(asset).doesNotContain("http://", "https://");
+        }
+    }
+
+    @Test
     void openApiDescribesExplain() throws Exception {
         JsonNode post = json(get("/v3/api-docs")).get("paths").get("/explain").get("post");
         assertThat(post.get("requestBody").toString()).contains("ExplainRequest");
