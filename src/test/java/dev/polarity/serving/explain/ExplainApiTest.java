@@ -91,6 +91,29 @@ class ExplainApiTest extends RunningService {
     }
 
     @Test
+    void predictionsDuringAnExplanationStillRecordNoGraphAndAnswerAsAlone() throws Exception {
+        JsonNode alone = json(postJson("{\"text\": " + quote(NEGATIVE) + "}"));
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> explaining = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    try {
+                        return explain("{\"text\": " + quote(POSITIVE) + ", \"steps\": 32}");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        // the explanation's graph is being recorded on its own thread meanwhile (grad mode is per thread)
+        for (int i = 0; i < 20 && !explaining.isDone(); i++) {
+            JsonNode during = json(postJson("{\"text\": " + quote(NEGATIVE) + "}"));
+            assertThat(during.get("label").stringValue()).isEqualTo(alone.get("label").stringValue());
+            // equal up to float rounding: kernels may split work differently while another thread computes
+            assertThat(during.get("score").doubleValue())
+                    .isCloseTo(alone.get("score").doubleValue(), org.assertj.core.data.Offset.offset(1e-5));
+        }
+        assertThat(explaining.get(3, java.util.concurrent.TimeUnit.MINUTES).statusCode()).isEqualTo(200);
+        assertThat(registry.get(SentimentMetrics.AUTOGRAD_NODES).counter().count()).isZero();
+    }
+
+    @Test
     void theDemoPageIsServedFromTheJarWithNothingFromElsewhere() throws Exception {
         HttpResponse<String> page = get("/");
         assertThat(page.statusCode()).isEqualTo(200);
