@@ -1,6 +1,5 @@
 package dev.polarity.explain;
 
-import dev.polarity.cli.Args;
 import dev.polarity.model.ModelFiles;
 import dev.polarity.train.Example;
 import dev.polarity.train.TsvReader;
@@ -11,9 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
@@ -139,18 +139,40 @@ public final class ExplainEval {
         return drop;
     }
 
-    /** {@code explain-eval [--model DIR] [--data FILE] [--limit N] [--steps N] [--fraction F] [--seed N] [--out FILE]}. */
+    /**
+     * {@code explain-eval [--model DIR] [--data FILE] [--limit N] [--steps N] [--fraction F] [--seed N]
+     * [--max-pass-tokens N] [--out FILE]}: exit status 0, 1 on a file or model error, 2 on bad usage.
+     * Parses its own options so that it depends on no command-line framework (the CLI wraps it).
+     */
     public static int command(String[] argv) {
-        Args a = new Args(argv, Set.of());
-        Path modelDir = a.path("model", "models/polarity-sst2-minilm");
-        Path data = a.path("data", "../shared/data/sst2/dev.tsv");
-        Settings settings = new Settings(a.integer("limit", Integer.MAX_VALUE), a.integer("steps", 32),
-                a.number("fraction", 0.2f), a.integer("seed", 1));
-        Path out = a.path("out", null);
-        int maxPassTokens = a.integer("max-pass-tokens", Explainer.DEFAULT_MAX_PASS_TOKENS);
-        a.rejectUnknown();
-        if (settings.steps() < 1 || settings.limit() < 1 || settings.fraction() <= 0 || settings.fraction() >= 1) {
-            throw new Args.UsageException("--steps and --limit must be positive, --fraction in (0, 1)");
+        Map<String, String> o = new HashMap<>(Map.of("model", "models/polarity-sst2-minilm",
+                "data", "../shared/data/sst2/dev.tsv", "limit", String.valueOf(Integer.MAX_VALUE), "steps", "32",
+                "fraction", "0.2", "seed", "1", "max-pass-tokens", String.valueOf(Explainer.DEFAULT_MAX_PASS_TOKENS)));
+        Settings settings;
+        Path modelDir;
+        Path data;
+        Path out = null;
+        int maxPassTokens;
+        try {
+            for (int i = 0; i < argv.length; i += 2) {
+                String name = argv[i].startsWith("--") ? argv[i].substring(2) : "";
+                if (!o.containsKey(name) && !name.equals("out") || i + 1 >= argv.length) {
+                    throw new IllegalArgumentException("unknown option or missing value: " + argv[i]);
+                }
+                o.put(name, argv[i + 1]);
+            }
+            modelDir = Path.of(o.get("model"));
+            data = Path.of(o.get("data"));
+            out = o.containsKey("out") ? Path.of(o.get("out")) : null;
+            maxPassTokens = Integer.parseInt(o.get("max-pass-tokens"));
+            settings = new Settings(Integer.parseInt(o.get("limit")), Integer.parseInt(o.get("steps")),
+                    Double.parseDouble(o.get("fraction")), Long.parseLong(o.get("seed")));
+            if (settings.steps() < 1 || settings.limit() < 1 || settings.fraction() <= 0 || settings.fraction() >= 1) {
+                throw new IllegalArgumentException("--steps and --limit must be positive, --fraction in (0, 1)");
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("polarity explain-eval: " + e.getMessage());
+            return 2;
         }
         try (ModelFiles.Loaded m = ModelFiles.loadClassifier(modelDir, 512);
              PieceTokenizer tokenizer = new PieceTokenizer(modelDir.resolve(ModelFiles.TOKENIZER))) {

@@ -30,6 +30,14 @@ class ExplainEvalTest {
     }
 
     @Test
+    void badOptionsAreAUsageErrorBeforeAnythingLoads() {
+        assertThat(ExplainEval.command(new String[] {"--bogus", "1"})).isEqualTo(2);
+        assertThat(ExplainEval.command(new String[] {"--steps", "0"})).isEqualTo(2);
+        assertThat(ExplainEval.command(new String[] {"--limit"})).isEqualTo(2);
+        assertThat(ExplainEval.command(new String[] {"--fraction", "1.5"})).isEqualTo(2);
+    }
+
+    @Test
     void aSmallRunReportsEveryMethodAndRandom() throws Exception {
         try (ModelFiles.Loaded m = ModelFiles.loadClassifier(ShippedModelExplainTest.SHIPPED, 256);
              PieceTokenizer tokenizer = new PieceTokenizer(ShippedModelExplainTest.SHIPPED.resolve(ModelFiles.TOKENIZER))) {
