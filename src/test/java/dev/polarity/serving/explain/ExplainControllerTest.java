@@ -12,6 +12,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import dev.polarity.serving.PolarityProperties;
 import dev.polarity.serving.errors.ModelNotReadyException;
 import dev.polarity.serving.metrics.SentimentMetrics;
+import dev.polarity.serving.predict.SentimentModel;
 import java.time.Duration;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,10 @@ class ExplainControllerTest {
 
     @MockitoBean
     SentimentMetrics metrics;
+
+    // web-layer components outside this controller (filters that refuse early) may need the model
+    @MockitoBean
+    SentimentModel model;
 
     @Test
     void aFullPoolAnswers429WithRetryAfter() throws Exception {
