@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** What a newcomer types first: help, versions, typos. Each answers without starting anything. */
 class CliTest {
-    private static final String[] COMMANDS = {"serve", "import", "train", "evaluate", "predict"};
+    private static final String[] COMMANDS = {"serve", "import", "train", "evaluate", "predict", "explain-eval"};
 
     @Test
     void helpListsEveryCommand() {
@@ -21,7 +21,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"serve", "import", "train", "evaluate", "predict"})
+    @ValueSource(strings = {"serve", "import", "train", "evaluate", "predict", "explain-eval"})
     void everyCommandAnswersHelpAndVersion(String command) {
         CliRun help = CliRun.run(command, "--help");
         assertThat(help.status()).as(help.err()).isZero();
@@ -62,5 +62,18 @@ class CliTest {
     void aMissingRequiredOptionIsOneLineWithStatusTwo() {
         CliRun.assertUsageError("--data", "evaluate");
         CliRun.assertUsageError("--train", "train", "--dev", "d");
+    }
+
+    @Test
+    void explainEvalRefusesBadOptionsInOneLineBeforeAnythingLoads() {
+        for (String[] bad : new String[][] {{"--bogus", "1"}, {"--steps", "0"}, {"--limit"}, {"--fraction", "1.5"}}) {
+            java.io.StringWriter err = new java.io.StringWriter();
+            String[] args = new String[bad.length + 1];
+            args[0] = "explain-eval";
+            System.arraycopy(bad, 0, args, 1, bad.length);
+            int status = Cli.run(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err, true), args);
+            org.assertj.core.api.Assertions.assertThat(status).as(String.join(" ", bad)).isEqualTo(2);
+            org.assertj.core.api.Assertions.assertThat(err.toString().strip().lines().count()).as(err.toString()).isLessThanOrEqualTo(2);
+        }
     }
 }

@@ -139,9 +139,12 @@ class MonitoringTest extends RunningService {
         return new Yaml(options).dump(config);
     }
 
-    /** Single texts and batches for a few seconds, one refused request, and a GC for the pause meter. */
+    /** Single texts and batches for a few seconds, one refused request, one explanation, and a GC for the pause meter. */
     private void sendTraffic(Duration duration) throws Exception {
         assertThat(postJson("{\"text\": \"\"}").statusCode()).isEqualTo(400);
+        // The explanation panels need one explanation that records a graph (occlusion records none).
+        assertThat(post("/explain", "application/json", "{\"text\": " + quote(NEGATIVE)
+                + ", \"method\": \"gradient-x-input\"}").statusCode()).isEqualTo(200);
         long end = System.nanoTime() + duration.toNanos();
         for (int i = 0; System.nanoTime() < end; i++) {
             String body = i % 4 == 3

@@ -33,7 +33,7 @@ class EarlyRefusal extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !"POST".equals(request.getMethod()) || !Endpoints.model(request);
+        return !"POST".equals(request.getMethod()) || !Endpoints.queued(request);
     }
 
     @Override

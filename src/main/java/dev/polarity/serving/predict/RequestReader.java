@@ -97,10 +97,10 @@ final class RequestReader {
             throw new InvalidRequestException("\"" + where + "\" must be a string.");
         }
         String text = node.stringValue();
-        if (hasLoneSurrogate(text)) {
+        if (TextRules.hasLoneSurrogate(text)) {
             throw new InvalidRequestException("\"" + where + "\" is not valid Unicode: it holds a lone surrogate.");
         }
-        if (blank(text)) {
+        if (TextRules.blank(text)) {
             throw new InvalidRequestException("\"" + where + "\" must not be blank.");
         }
         // length() counts UTF-16 units, an upper bound on characters: count code points only near the limit.
@@ -108,37 +108,5 @@ final class RequestReader {
             throw new PayloadTooLargeException("\"" + where + "\" is longer than " + maxTextChars + " characters.");
         }
         return text;
-    }
-
-    /**
-     * Blank once whitespace, control and format characters (Unicode Cc, Cf, Zs, Zl, Zp) are set
-     * aside: zero-width spaces, non-breaking spaces or NULs alone gave the model nothing to read,
-     * and it answered them with a confident label.
-     */
-    static boolean blank(String text) {
-        for (int i = 0; i < text.length(); ) {
-            int cp = text.codePointAt(i);
-            switch (Character.getType(cp)) {
-                case Character.CONTROL, Character.FORMAT, Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR,
-                     Character.PARAGRAPH_SEPARATOR -> i += Character.charCount(cp);
-                default -> {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    /** JSON escapes such as backslash-u-D800 can spell half a surrogate pair, which no encoding of Unicode can hold. */
-    static boolean hasLoneSurrogate(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

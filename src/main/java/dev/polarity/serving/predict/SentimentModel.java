@@ -93,6 +93,18 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
         return l == null ? List.of() : l.model().labels();
     }
 
+    /**
+     * The loaded classifier and its tokenizer for another feature that runs its own passes on its
+     * own threads (explanations); the same 503 as /predict until the model is ready.
+     */
+    public ModelFiles.Loaded readyModel() {
+        ModelFiles.Loaded l = loaded;
+        if (state != State.READY || l == null) {
+            throw new ModelNotReadyException(stateDetail());
+        }
+        return l;
+    }
+
     /** Waits until loading has succeeded or failed (tests and benchmarks). */
     public State awaitSettled(Duration timeout) throws InterruptedException {
         settled.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
