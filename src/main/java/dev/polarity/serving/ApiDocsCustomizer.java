@@ -57,9 +57,11 @@ class ApiDocsCustomizer implements org.springdoc.core.customizers.OpenApiCustomi
     private void limits(Map<String, Schema> schemas) {
         int chars = properties.maxTextChars();
         int texts = properties.maxBatchTexts();
-        Schema<?> text = property(schemas.get("TextRequest"), "text");
-        if (text != null) {
-            text.setMaxLength(chars);
+        for (String request : List.of("TextRequest", "ExplainRequest")) {
+            Schema<?> text = property(schemas.get(request), "text");
+            if (text != null) {
+                text.setMaxLength(chars);
+            }
         }
         Schema<?> list = property(schemas.get("TextsRequest"), "texts");
         if (list != null) {

@@ -8,11 +8,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Bounds on explanations, under {@code polarity.explain.*}: they run a recorded graph per request,
  * tens to hundreds of times the work of a prediction, so they get their own small pool.
  *
- * @param threads       explanation threads (never the inference thread)
- * @param queueCapacity explanations waiting for a thread at most (429 beyond)
- * @param maxTokens     longest text explained, in word pieces with [CLS] and [SEP] (413 beyond; never truncated)
- * @param timeout       longest wait for one explanation, queue included (503 beyond; the work is cancelled)
- * @param maxPassTokens rows x tokens in one forward pass; bounds the memory a recorded graph holds
+ * @param threads       Explanation threads (never the inference thread).
+ * @param queueCapacity Explanations waiting for a thread at most (429 beyond).
+ * @param maxTokens     Longest text explained, in word pieces with [CLS] and [SEP] (413 beyond; never truncated).
+ * @param timeout       Longest wait for one explanation, queue included (503 beyond; the work is cancelled).
+ * @param maxPassTokens Rows x tokens in one forward pass; bounds the memory a recorded graph holds.
  */
 @ConfigurationProperties("polarity.explain")
 public record ExplainProperties(

@@ -11,7 +11,7 @@ final class ExplainResponses {
 
     @Schema(name = "ExplainRequest")
     record Request(
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 20000, example = "not bad at all") String text,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "not bad at all") String text,
             @Schema(allowableValues = {"integrated-gradients", "gradient-x-input", "occlusion"},
                     defaultValue = "integrated-gradients") String method,
             @Schema(description = "Label whose probability is explained; default: the predicted one", example = "positive")
