@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -90,6 +92,7 @@ class ServiceLoadBench {
         List<String> cpuLines = new ArrayList<>();
         double rawBatchOne = rawBatchOneMillis(texts, phase);
         double serviceOne = Double.NaN;
+        double serviceEightP99 = 0;
         for (int c : CONCURRENCY) {
             Timer inference = registry.get(SentimentMetrics.INFERENCE).timer();
             double busyBefore = inference.totalTime(TimeUnit.SECONDS);
@@ -109,6 +112,9 @@ class ServiceLoadBench {
             cpuLines.add(String.format("cpu at concurrency %d: %s", c, cpu));
             if (c == 1) {
                 serviceOne = load.percentile(0.50);
+            }
+            if (c == 8) {
+                serviceEightP99 = load.percentile(0.99);
             }
         }
         // The ratio: raw and service@64 in alternating rounds, medians of each. This shared machine's
@@ -138,6 +144,7 @@ class ServiceLoadBench {
                 + " order; median of each round's service / sorted raw: %.2f)%n", median(services) / bestRaw, rounds, median(paired));
         System.out.printf("service@1 p50 / raw batch-1 p50 = %.2f / %.2f ms = %.2f   (goal <= 1.25; raw measured just before)%n",
                 serviceOne, rawBatchOne, serviceOne / rawBatchOne);
+        underExplanations(texts, serviceEightP99, phase);
         overload(texts, median(services), phase);
         System.out.println();
         cpuLines.forEach(System.out::println);
@@ -148,6 +155,38 @@ class ServiceLoadBench {
      * of 64 texts: goodput (answers 200 per second) against that capacity, how the rest were
      * refused, and the 99th percentile of the accepted, from when each request was due.
      */
+    /**
+     * /predict at concurrency 8 while one client keeps /explain busy (integrated gradients, 32
+     * steps, one text after another): explanations run on their own pool, but on the same cores.
+     */
+    private void underExplanations(List<String> texts, double aloneP99, Duration phase) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger explained = new AtomicInteger();
+        Thread explainer = new Thread(() -> {
+            try (LoopbackClient http = new LoopbackClient(port)) {
+                for (int n = 0; !stop.get(); n++) {
+                    String body = "{\"text\": " + JSON.writeValueAsString(texts.get(n % texts.size())) + ", \"steps\": 32}";
+                    if (http.send(LoopbackClient.post(port, "/explain", body)) == 200) {
+                        explained.incrementAndGet();
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "bench-explain-client");
+        explainer.start();
+        Load load;
+        try {
+            load = load(texts, 8, phase);
+        } finally {
+            stop.set(true);
+            explainer.join(60_000);
+        }
+        double withP99 = load.percentile(0.99);
+        System.out.printf("predict p99 at concurrency 8: %.2f ms alone, %.2f ms with /explain busy (%d explanations) = %.2f"
+                + "   (goal <= 1.5)%n", aloneP99, withP99, explained.get(), withP99 / aloneP99);
+    }
+
     private void overload(List<String> texts, double capacity, Duration phase) throws Exception {
         OpenLoopLoad.Outcome o = OpenLoopLoad.run(port, requests(texts), OVERLOAD_CLIENTS, OVERLOAD * capacity, phase);
         System.out.printf("overload: %d clients, open loop at %.0f requests/s due (%.0fx %.1f), %.0f sent/s, queue %d texts%n",
