@@ -116,11 +116,13 @@ final class BertLayer extends Module {
             heads = c.numAttentionHeads();
         }
 
-        /** Query, key and value as one GEMM over the three weights stacked, then attention per sentence. */
+        /**
+         * Query, key and value side by side in one [tokens, 3 hidden] tensor, then attention per
+         * sentence. Three GEMMs over the parameters themselves rather than one over a stacked copy:
+         * their packed panels then stay cached while the weights do not change.
+         */
         Tensor forward(Tensor x, int[] starts) {
-            Tensor weight = Tensor.concat(0, query.weight(), key.weight(), value.weight());
-            Tensor bias = Tensor.concat(0, query.bias(), key.bias(), value.bias());
-            Tensor qkv = Functional.linear(x, weight, bias, Functional.Activation.NONE);
+            Tensor qkv = Tensor.concat(1, query.forward(x), key.forward(x), value.forward(x));
             return Functional.packedAttention(qkv, starts, heads, dropout.activeProbability(), dropout.random());
         }
     }

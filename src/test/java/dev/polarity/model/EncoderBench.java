@@ -43,6 +43,10 @@ class EncoderBench {
                 sentences.add(tok.encode(e.text()));
             }
         }
+        if (Boolean.getBoolean("bench.gradOnly")) { // -Dbench.gradOnly=true: only what an explanation step costs
+            gradEval(model, batches(sentences, 1));
+            return;
+        }
         long tokens = sentences.stream().mapToLong(TextEncoder.Encoded::length).sum();
         double flopsPerPass = flops(model.config(), sentences);
         System.out.printf("%nencoder forward, %d SST-2 dev sentences (%.1f tokens on average), %d threads, %s%n",

@@ -205,11 +205,13 @@ public final class Backward {
                     retained.accumulateGrad(g);
                 }
             }
+            boolean[] inputNeeded = new boolean[node.inputCount()];
             boolean leadsOn = false;
-            for (int i = 0; i < node.inputCount() && !leadsOn; i++) {
-                leadsOn = needed.contains(node.nextNode(i)) || wantsLeaf(node.leaf(i));
+            for (int i = 0; i < node.inputCount(); i++) {
+                inputNeeded[i] = needed.contains(node.nextNode(i)) || wantsLeaf(node.leaf(i));
+                leadsOn |= inputNeeded[i];
             }
-            Tensor[] grads = g != null && leadsOn ? node.rule().apply(g) : null;
+            Tensor[] grads = g != null && leadsOn ? node.rule().apply(g, inputNeeded) : null;
             for (int i = 0; i < node.inputCount(); i++) {
                 Tensor gi = grads == null ? null : grads[i];
                 if (gi != null && node.inputShape(i) != null && !gi.shape().equals(node.inputShape(i))) {

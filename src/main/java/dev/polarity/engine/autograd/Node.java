@@ -25,6 +25,16 @@ public final class Node {
         Tensor[] apply(Tensor gradOutput);
     }
 
+    /**
+     * A rule that is told which inputs need a gradient in this sweep (PyTorch's
+     * {@code needs_input_grad}): an explanation wants d/d(input) only, and a linear layer's rule
+     * then skips the weight gradient, half of its work.
+     */
+    @FunctionalInterface
+    public interface MaskedBackwardFn {
+        Tensor[] apply(Tensor gradOutput, boolean[] needed);
+    }
+
     private final String op;
     private final Node[] next;
     private final Tensor[] leaves;
@@ -32,11 +42,11 @@ public final class Node {
     private final boolean savesNothing;
     private final List<UnaryOperator<Tensor>> hooks = new CopyOnWriteArrayList<>();
     private volatile WeakReference<Tensor> retained;
-    private BackwardFn fn;
+    private MaskedBackwardFn fn;
     private Tensor[] saved;
     private int[] savedVersions;
 
-    private Node(String op, Tensor[] inputs, Tensor[] saved, BackwardFn fn) {
+    private Node(String op, Tensor[] inputs, Tensor[] saved, MaskedBackwardFn fn) {
         this.op = op;
         this.next = new Node[inputs.length];
         this.leaves = new Tensor[inputs.length];
@@ -83,6 +93,11 @@ public final class Node {
      * history is not needed) but never saved, as in PyTorch.
      */
     public static Tensor record(String op, Tensor out, Tensor[] inputs, Tensor[] saved, BackwardFn fn) {
+        return recordMasked(op, out, inputs, saved, (g, needed) -> fn.apply(g));
+    }
+
+    /** As {@link #record}, for a rule that computes only the gradients a sweep needs. */
+    public static Tensor recordMasked(String op, Tensor out, Tensor[] inputs, Tensor[] saved, MaskedBackwardFn fn) {
         if (!needsGrad(inputs)) {
             return out;
         }
@@ -135,7 +150,7 @@ public final class Node {
      * Checks the saved tensors and returns the rule to run, atomically with {@link #release}: a
      * rule handed out here stays valid even if another thread frees the node a moment later.
      */
-    synchronized BackwardFn rule() {
+    synchronized MaskedBackwardFn rule() {
         if (fn == null) {
             throw new IllegalStateException("backward through '" + op + "' a second time: what it saved was freed by an "
                     + "earlier backward(); specify retainGraph (backward(grad, true)) the first time to keep the graph");

@@ -40,11 +40,10 @@ final class Fused {
         Tensor xs = x.isContiguous() ? x : x.contiguousCopy(); // what backward reads for dW
         float[] xd = xs.storage.data;
         int xo = xs.offset;
-        float[] wd = flat(w);
         float[] bd = b == null ? null : flat(b);
         float[] z = new float[rows * out];
         Rows kernel = Rows.best();
-        Gemm.runPacked(Gemm.best(), rows, xd, xo, in, PackedB.ofTransposed(wd, 0, out, in), z, 0, out, bd == null ? null
+        Gemm.runPacked(Gemm.best(), rows, xd, xo, in, PackCache.transposed(w), z, 0, out, bd == null ? null
                 : (r0, n, c0, cols) -> kernel.biasActivation(z, r0 * out + c0, out, n, cols, bd, c0, Rows.Activation.NONE));
         float[] y = z;
         if (act != Rows.Activation.NONE) {
@@ -56,30 +55,28 @@ final class Fused {
         dims[dims.length - 1] = out;
         Tensor result = Tensor.wrap(y, Shape.of(dims));
         Tensor[] saved = act == Rows.Activation.NONE ? new Tensor[] {xs, w} : new Tensor[] {xs, w, Tensor.wrap(z, Shape.of(dims)), result};
-        boolean xNeeds = x.requiresGrad();
-        boolean wNeeds = w.requiresGrad();
         Shape xShape = x.shape;
         Shape wShape = w.shape;
         float[] yFinal = y;
-        return Node.record("linear", result, new Tensor[] {x, w, b}, saved, g -> {
+        return Node.recordMasked("linear", result, new Tensor[] {x, w, b}, saved, (g, needed) -> {
             float[] gz = g.contiguousCopyData();
             if (act != Rows.Activation.NONE) {
                 Parallel.forRows(rows, 16, (r0, n) -> activationGrad(gz, z, yFinal, r0 * out, n * out, act));
             }
             Tensor gx = null;
-            if (xNeeds) {
+            if (needed[0]) {
                 float[] gxd = new float[rows * in];
-                Gemm.runPacked(Gemm.best(), rows, gz, 0, out, PackedB.of(wd, 0, out, in, in), gxd, 0, in, null);
+                Gemm.runPacked(Gemm.best(), rows, gz, 0, out, PackCache.plain(w), gxd, 0, in, null);
                 gx = Tensor.wrap(gxd, xShape);
             }
             Tensor gw = null;
-            if (wNeeds) {
+            if (needed[1]) {
                 float[] gzt = transpose(gz, rows, out);
                 float[] gwd = new float[out * in];
                 Gemm.runPacked(Gemm.best(), out, gzt, 0, rows, PackedB.of(xd, xo, rows, in, in), gwd, 0, in, null);
                 gw = Tensor.wrap(gwd, wShape);
             }
-            Tensor gb = bd == null ? null : Tensor.wrap(columnSums(gz, rows, out), Shape.of(out));
+            Tensor gb = bd == null || !needed[2] ? null : Tensor.wrap(columnSums(gz, rows, out), Shape.of(out));
             return new Tensor[] {gx, gw, gb};
         });
     }

@@ -66,11 +66,15 @@ public final class GradCheck {
                 float orig = data[off + j];
                 float up = (float) (orig + eps);
                 float down = (float) (orig - eps);
+                // Written through data(), so declared with markDirty(): caches keyed by version (packed weights) see it.
                 data[off + j] = up;
+                GradMode.noGrad(x::markDirty);
                 double lossUp = loss(f, inputs, weights);
                 data[off + j] = down;
+                GradMode.noGrad(x::markDirty);
                 double lossDown = loss(f, inputs, weights);
                 data[off + j] = orig;
+                GradMode.noGrad(x::markDirty);
                 double numeric = (lossUp - lossDown) / ((double) up - (double) down);
                 norm += numeric * numeric;
                 double diff = Math.abs(analytic[j] - numeric);
