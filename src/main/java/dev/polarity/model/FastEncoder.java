@@ -163,22 +163,9 @@ final class FastEncoder {
         });
     }
 
-    interface RowRange {
-        void run(int row0, int rows);
-    }
-
-    /** Splits row-wise work over the kernel pool when there are enough rows to be worth it. */
-    private static void rowsParallel(int rows, RowRange body) {
-        int tasks = Math.min(Parallel.threads() * 4, rows / 32); // several per thread: see Gemm.run
-        if (tasks <= 1) {
-            body.run(0, rows);
-            return;
-        }
-        Parallel.forEach(tasks, t -> {
-            int r0 = (int) ((long) rows * t / tasks);
-            int r1 = (int) ((long) rows * (t + 1) / tasks);
-            body.run(r0, r1 - r0);
-        });
+    /** Row-wise work over the kernel pool, several tasks per thread, at least 32 rows each. */
+    private static void rowsParallel(int rows, Parallel.RowRange body) {
+        Parallel.forRows(rows, 32, body);
     }
 
     /** The weights in the layout the fast path wants, rebuilt when any parameter has changed. */
