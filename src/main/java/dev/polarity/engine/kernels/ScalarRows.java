@@ -2,6 +2,10 @@ package dev.polarity.engine.kernels;
 
 /** The plain-Java twin of {@link VectorRows}, in the same order of operations where it matters. */
 final class ScalarRows implements Rows {
+    static final double INV_SQRT_2PI = 0.3989422804014327;
+    /** Below this |z|, GELU's Phi(z) is taken as 0.5 rather than y / z (which loses all precision there). */
+    static final float GELU_Z0 = 1e-6f;
+
     @Override
     public void biasActivation(float[] c, int cOff, int ldc, int rows, int cols, float[] bias, int biasOff, Activation act) {
         for (int i = 0; i < rows; i++) {
@@ -70,6 +74,92 @@ final class ScalarRows implements Rows {
             float inv = 1f / sum;
             for (int j = 0; j < n; j++) {
                 v[o + j] *= inv;
+            }
+        }
+    }
+
+    @Override
+    public void activationGrad(float[] g, float[] z, float[] y, int off, int n, Activation act) {
+        for (int i = off; i < off + n; i++) {
+            g[i] *= derivative(z[i], y[i], act);
+        }
+    }
+
+    /** act'(z) given y = act(z): also the vector twin's tail. */
+    static float derivative(float z, float y, Activation act) {
+        return switch (act) {
+            case NONE -> 1f;
+            case RELU -> z > 0f ? 1f : 0f;
+            case GELU -> (Math.abs(z) < GELU_Z0 ? 0.5f : y / z) + z * (float) (INV_SQRT_2PI * Math.exp(-0.5 * z * z));
+        };
+    }
+
+    @Override
+    public void layerNormTraining(float[] x, int xOff, float[] residual, int resOff, int rows, int n, float[] gamma,
+                                  float[] beta, float eps, float[] y, float[] xhat, int outOff, float[] rstd, int rstdOff) {
+        for (int i = 0; i < rows; i++) {
+            int xi = xOff + i * n;
+            int ri = resOff + i * n;
+            int o = outOff + i * n;
+            float sum = 0f;
+            for (int j = 0; j < n; j++) {
+                float v = x[xi + j] + residual[ri + j];
+                xhat[o + j] = v;
+                sum += v;
+            }
+            float mean = sum / n;
+            float var = 0f;
+            for (int j = 0; j < n; j++) {
+                float c = xhat[o + j] - mean;
+                var += c * c;
+            }
+            float rs = (float) (1.0 / Math.sqrt(var / n + eps));
+            rstd[rstdOff + i] = rs;
+            for (int j = 0; j < n; j++) {
+                float h = (xhat[o + j] - mean) * rs;
+                xhat[o + j] = h;
+                y[o + j] = h * gamma[j] + beta[j];
+            }
+        }
+    }
+
+    @Override
+    public void layerNormBackward(float[] g, float[] xhat, int off, float[] rstd, int rstdOff, int rows, int n,
+                                  float[] gamma, float[] gx, float[] gammaAcc, float[] betaAcc) {
+        for (int i = 0; i < rows; i++) {
+            int o = off + i * n;
+            float a = 0f;
+            float b = 0f;
+            for (int j = 0; j < n; j++) {
+                float gh = g[o + j] * gamma[j];
+                a += gh;
+                b += gh * xhat[o + j];
+                gammaAcc[j] += g[o + j] * xhat[o + j];
+                betaAcc[j] += g[o + j];
+            }
+            a /= n;
+            b /= n;
+            float rs = rstd[rstdOff + i];
+            for (int j = 0; j < n; j++) {
+                gx[o + j] = rs * (g[o + j] * gamma[j] - a - xhat[o + j] * b);
+            }
+        }
+    }
+
+    @Override
+    public void softmaxBackward(float[] dp, int dpOff, float[] p, float[] mask, int pOff, int rows, int n, float scale) {
+        for (int i = 0; i < rows; i++) {
+            int d = dpOff + i * n;
+            int o = pOff + i * n;
+            float dot = 0f;
+            for (int j = 0; j < n; j++) {
+                if (mask != null) {
+                    dp[d + j] *= mask[o + j];
+                }
+                dot += dp[d + j] * p[o + j];
+            }
+            for (int j = 0; j < n; j++) {
+                dp[d + j] = p[o + j] * (dp[d + j] - dot) * scale;
             }
         }
     }

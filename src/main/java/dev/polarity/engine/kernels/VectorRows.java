@@ -12,16 +12,16 @@ import jdk.incubator.vector.VectorSpecies;
  * is ever picked by a branch (C2 would box it): null bias or residual get loops of their own.
  */
 final class VectorRows implements Rows {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256
             ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
-    private static final int L = S.length();
+    static final int L = S.length();
     private static final float INV_SQRT2 = 0.70710678f;
-    private static final float LOG2E = 1.44269504f;
+    static final float LOG2E = 1.44269504f;
     // ln 2 = LN2_HI + LN2_LO; LN2_HI ends in 9 zero bits, so n * LN2_HI is exact for |n| < 512.
-    private static final float LN2_HI = 0.693145752f;
-    private static final float LN2_LO = 1.42860677e-6f;
-    private static final float ROUNDER = 12582912f; // 1.5 * 2^23: adding it rounds to an integer held in the low bits
-    private static final int ROUNDER_BITS = 0x4B400000;
+    static final float LN2_HI = 0.693145752f;
+    static final float LN2_LO = 1.42860677e-6f;
+    static final float ROUNDER = 12582912f; // 1.5 * 2^23: adding it rounds to an integer held in the low bits
+    static final int ROUNDER_BITS = 0x4B400000;
 
     /**
      * One loop per activation, with the bias added in a pass of its own. No helper here takes or
@@ -202,5 +202,27 @@ final class VectorRows implements Rows {
                 v[o + j] *= inv;
             }
         }
+    }
+
+    @Override
+    public void activationGrad(float[] g, float[] z, float[] y, int off, int n, Activation act) {
+        VectorRowGrads.activationGrad(g, z, y, off, n, act);
+    }
+
+    @Override
+    public void layerNormTraining(float[] x, int xOff, float[] residual, int resOff, int rows, int n, float[] gamma,
+                                  float[] beta, float eps, float[] y, float[] xhat, int outOff, float[] rstd, int rstdOff) {
+        VectorRowGrads.layerNormTraining(x, xOff, residual, resOff, rows, n, gamma, beta, eps, y, xhat, outOff, rstd, rstdOff);
+    }
+
+    @Override
+    public void layerNormBackward(float[] g, float[] xhat, int off, float[] rstd, int rstdOff, int rows, int n,
+                                  float[] gamma, float[] gx, float[] gammaAcc, float[] betaAcc) {
+        VectorRowGrads.layerNormBackward(g, xhat, off, rstd, rstdOff, rows, n, gamma, gx, gammaAcc, betaAcc);
+    }
+
+    @Override
+    public void softmaxBackward(float[] dp, int dpOff, float[] p, float[] mask, int pOff, int rows, int n, float scale) {
+        VectorRowGrads.softmaxBackward(dp, dpOff, p, mask, pOff, rows, n, scale);
     }
 }

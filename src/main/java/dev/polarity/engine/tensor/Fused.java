@@ -12,12 +12,10 @@ import dev.polarity.engine.kernels.Rows;
  * (vector where available), split over the kernel pool, instead of the element-wise tensor ops.
  */
 final class Fused {
-    private static final double INV_SQRT_2PI = 0.3989422804014327;
-
     private Fused() {}
 
     private static float[] data(Tensor t) {
-        return t.isContiguous() && t.offset == 0 ? t.storage.data : t.contiguousCopyData();
+        return t.isContiguous() ? t.storage.data : t.contiguousCopyData(); // read from off(t)
     }
 
     private static int off(Tensor t) {
@@ -61,7 +59,7 @@ final class Fused {
         return Node.recordMasked("linear", result, new Tensor[] {x, w, b}, saved, (g, needed) -> {
             float[] gz = g.contiguousCopyData();
             if (act != Rows.Activation.NONE) {
-                Parallel.forRows(rows, 16, (r0, n) -> activationGrad(gz, z, yFinal, r0 * out, n * out, act));
+                Parallel.forRows(rows, 16, (r0, n) -> kernel.activationGrad(gz, z, yFinal, r0 * out, n * out, act));
             }
             Tensor gx = null;
             if (needed[0]) {
@@ -79,24 +77,6 @@ final class Fused {
             Tensor gb = bd == null || !needed[2] ? null : Tensor.wrap(columnSums(gz, rows, out), Shape.of(out));
             return new Tensor[] {gx, gw, gb};
         });
-    }
-
-    /**
-     * g *= act'(z) over [from, from + n). GELU's derivative is Phi(z) + z phi(z), and the forward
-     * output already holds Phi(z) = gelu(z) / z, so only phi's exponential is left to compute.
-     */
-    static void activationGrad(float[] g, float[] z, float[] y, int from, int n, Rows.Activation act) {
-        for (int i = from; i < from + n; i++) {
-            float v = z[i];
-            float d;
-            if (act == Rows.Activation.RELU) {
-                d = v > 0f ? 1f : 0f;
-            } else {
-                float cdf = Math.abs(v) < 1e-6f ? 0.5f : y[i] / v;
-                d = cdf + v * (float) (INV_SQRT_2PI * Math.exp(-0.5 * v * v));
-            }
-            g[i] *= d;
-        }
     }
 
     static float[] transpose(float[] a, int rows, int cols) {
@@ -142,30 +122,9 @@ final class Fused {
         float[] xhat = new float[rows * n];
         float[] rstd = new float[rows];
         float[] y = new float[rows * n];
-        Parallel.forRows(rows, 16, (r0, count) -> {
-            for (int r = r0; r < r0 + count; r++) {
-                int o = r * n;
-                float sum = 0f;
-                for (int j = 0; j < n; j++) {
-                    float v = xd[xo + o + j] + rd[ro + o + j];
-                    xhat[o + j] = v;
-                    sum += v;
-                }
-                float mean = sum / n;
-                float var = 0f;
-                for (int j = 0; j < n; j++) {
-                    float c = xhat[o + j] - mean;
-                    var += c * c;
-                }
-                float rs = (float) (1.0 / Math.sqrt(var / n + eps));
-                rstd[r] = rs;
-                for (int j = 0; j < n; j++) {
-                    float h = (xhat[o + j] - mean) * rs;
-                    xhat[o + j] = h;
-                    y[o + j] = h * gd[j] + bd[j];
-                }
-            }
-        });
+        Rows kernel = Rows.best();
+        Parallel.forRows(rows, 16, (r0, count) -> kernel.layerNormTraining(xd, xo + r0 * n, rd, ro + r0 * n, count, n,
+                gd, bd, eps, y, xhat, r0 * n, rstd, r0));
         Tensor result = Tensor.wrap(y, x.shape);
         Tensor savedXhat = Tensor.wrap(xhat, x.shape);
         Tensor savedRstd = Tensor.wrap(rstd, Shape.of(rows));
@@ -180,26 +139,7 @@ final class Fused {
             Parallel.forEach(tasks, t -> {
                 int r0 = (int) ((long) rows * t / tasks);
                 int r1 = (int) ((long) rows * (t + 1) / tasks);
-                float[] pg = partGamma[t];
-                float[] pb = partBeta[t];
-                for (int r = r0; r < r1; r++) {
-                    int o = r * n;
-                    float a = 0f;
-                    float bsum = 0f;
-                    for (int j = 0; j < n; j++) {
-                        float gh = gv[o + j] * gd[j];
-                        a += gh;
-                        bsum += gh * xhat[o + j];
-                        pg[j] += gv[o + j] * xhat[o + j];
-                        pb[j] += gv[o + j];
-                    }
-                    a /= n;
-                    bsum /= n;
-                    float rs = rstd[r];
-                    for (int j = 0; j < n; j++) {
-                        gs[o + j] = rs * (gv[o + j] * gd[j] - a - xhat[o + j] * bsum);
-                    }
-                }
+                kernel.layerNormBackward(gv, xhat, r0 * n, rstd, r0, r1 - r0, n, gd, gs, partGamma[t], partBeta[t]);
             });
             float[] gGamma = new float[n];
             float[] gBeta = new float[n];

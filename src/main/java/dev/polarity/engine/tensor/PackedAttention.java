@@ -69,7 +69,7 @@ final class PackedAttention {
             float[] gc = g.contiguousCopyData();
             float[] gx = new float[tokens * h3];
             Parallel.forEach(sentences * heads, task -> backward(task, heads, d, h, starts, x, probs, probOff[task], kept, scale,
-                    gc, gx, kernel));
+                    gc, gx, kernel, rows));
             return new Tensor[] {Tensor.wrap(gx, in)};
         });
     }
@@ -85,7 +85,7 @@ final class PackedAttention {
     }
 
     private static void backward(int task, int heads, int d, int h, int[] starts, float[] x, float[] probs, int p,
-                                 float[] kept, float scale, float[] gc, float[] gx, Gemm.Kernel kernel) {
+                                 float[] kept, float scale, float[] gc, float[] gx, Gemm.Kernel kernel, Rows rowKernel) {
         int h3 = 3 * h;
         int r = task / heads;
         int head = task % heads;
@@ -109,19 +109,7 @@ final class PackedAttention {
         }
         kernel.gemm(len, d, len, pt, 0, len, gc, c, h, false, gx, q + 2 * h, h3);
         // dS = P * (dP - rowsum(dP * P)) * scale, dP = dP' * mask
-        for (int i = 0; i < len; i++) {
-            int o = i * len;
-            float dot = 0f;
-            for (int j = 0; j < len; j++) {
-                if (kept != null) {
-                    dp[o + j] *= kept[p + o + j];
-                }
-                dot += dp[o + j] * probs[p + o + j];
-            }
-            for (int j = 0; j < len; j++) {
-                dp[o + j] = probs[p + o + j] * (dp[o + j] - dot) * scale;
-            }
-        }
+        rowKernel.softmaxBackward(dp, 0, probs, kept, p, len, len, scale);
         // dQ = dS K, dK = dS^T Q
         kernel.gemm(len, d, len, dp, 0, len, x, q + h, h3, false, gx, q, h3);
         for (int i = 0; i < len; i++) {

@@ -32,6 +32,11 @@ class FusedGradientCheckTest {
                     randn(1, 2, 3, 5), randn(2, 4, 5), randn(3, 4));
         }
         check("linear without bias", in -> Functional.linear(in[0], in[1], null, Activation.NONE), randn(4, 7, 5), randn(5, 3, 5));
+        // More outputs per row than a vector holds, and not a multiple of it: vector body and tail.
+        for (Activation act : Activation.values()) {
+            check("linear wide " + act, in -> Functional.linear(in[0], in[1], in[2], act),
+                    randn(6, 3, 4), randn(7, 19, 4), randn(8, 19));
+        }
     }
 
     @Test
@@ -53,6 +58,19 @@ class FusedGradientCheckTest {
         Tensor g = Tensor.randn(7, 64);
         Tensor b = Tensor.randn(8, 64);
         assertSame(Functional.addLayerNorm(x, r, g, b, 1e-12f), x.add(r).layerNorm(g, b, 1e-12f));
+        check("addLayerNorm wide", in -> Functional.addLayerNorm(in[0], in[1], in[2], in[3], 1e-5f),
+                randn(9, 5, 19), randn(10, 5, 19), randn(11, 19), randn(12, 19));
+    }
+
+    /** Contiguous inputs that do not start their storage: read from where they start. */
+    @Test
+    void addLayerNormOfRowsInsideALargerTensor() {
+        Tensor x = Tensor.randn(13, 9, 19).narrow(0, 3, 4);
+        Tensor r = Tensor.randn(14, 7, 19).narrow(0, 1, 4);
+        Tensor g = Tensor.randn(15, 19);
+        Tensor b = Tensor.randn(16, 19);
+        assertThat(x.isContiguous()).isTrue();
+        assertSame(Functional.addLayerNorm(x, r, g, b, 1e-5f), x.add(r).layerNorm(g, b, 1e-5f));
     }
 
     @Test
@@ -61,6 +79,11 @@ class FusedGradientCheckTest {
         check("attention", in -> Functional.packedAttention(in[0], starts, 2, 0f, null), randn(9, 9, 3 * 8));
         check("attention with dropout", in -> Functional.packedAttention(in[0], starts, 2, 0.3f, new Random(5)),
                 randn(10, 9, 3 * 8));
+        // Sentences longer than a vector, not multiples of it: the softmax rule's vector body and tail.
+        int[] longer = {0, 11, 13, 30};
+        check("attention, longer sentences", in -> Functional.packedAttention(in[0], longer, 2, 0f, null), randn(17, 30, 3 * 4));
+        check("attention, longer sentences with dropout", in -> Functional.packedAttention(in[0], longer, 2, 0.2f, new Random(6)),
+                randn(18, 30, 3 * 4));
     }
 
     @Test
