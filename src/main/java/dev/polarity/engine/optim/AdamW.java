@@ -1,5 +1,7 @@
 package dev.polarity.engine.optim;
 
+import dev.polarity.engine.kernels.Parallel;
+import dev.polarity.engine.kernels.Updates;
 import dev.polarity.engine.nn.Parameter;
 import dev.polarity.engine.tensor.Tensor;
 import java.util.ArrayList;
@@ -25,6 +27,9 @@ public final class AdamW extends Optimizer {
             this(params, weightDecay, 1f);
         }
     }
+
+    /** The fewest elements worth a task of their own. */
+    private static final int CHUNK = 1 << 14;
 
     private final float beta1;
     private final float beta2;
@@ -69,6 +74,7 @@ public final class AdamW extends Optimizer {
         steps++;
         float c1 = 1f - (float) Math.pow(beta1, steps);
         float c2 = 1f - (float) Math.pow(beta2, steps);
+        Updates kernel = Updates.best();
         for (Parameter p : params) {
             Tensor g = p.grad();
             if (g == null) {
@@ -84,14 +90,12 @@ public final class AdamW extends Optimizer {
             Group group = groupOf.get(p);
             float rate = lr * group.lrScale();
             float shrink = 1f - rate * group.weightDecay();
-            for (int i = 0, n = p.numel(); i < n; i++) {
-                float d = gv[go + i];
-                m[i] = beta1 * m[i] + (1f - beta1) * d;
-                v[i] = beta2 * v[i] + (1f - beta2) * d * d;
-                float mhat = m[i] / c1;
-                float vhat = v[i] / c2;
-                w[wo + i] = w[wo + i] * shrink - rate * mhat / ((float) Math.sqrt(vhat) + eps);
-            }
+            float b1 = beta1;
+            float b2 = beta2;
+            float e = eps;
+            // Memory-bound: large tensors are split over the pool, each range in one vector pass.
+            Parallel.forRows(p.numel(), CHUNK, (i0, n) -> kernel.adamW(w, wo + i0, gv, go + i0, m, v, i0, n,
+                    b1, b2, c1, c2, rate, shrink, e));
             p.markDirty();
         }
     }
