@@ -50,6 +50,13 @@ public interface Rows {
      */
     void softmaxBackward(float[] dp, int dpOff, float[] p, float[] mask, int pOff, int rows, int n, float scale);
 
+    /**
+     * Inverted dropout's mask: mask[off + i] = 0 with probability p, else 1 / (1 - p), for i in
+     * [0, n). Draws come from a hash of (seed, index0 + i), not a stream, so any split of a range
+     * over tasks draws the same mask, and the vector twin the same bits.
+     */
+    void dropoutMask(float[] mask, int off, int n, long seed, int index0, float p);
+
     /** The activation applied after a bias. */
     enum Activation { NONE, GELU, RELU }
 

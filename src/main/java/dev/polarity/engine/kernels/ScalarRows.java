@@ -163,4 +163,35 @@ final class ScalarRows implements Rows {
             }
         }
     }
+
+    @Override
+    public void dropoutMask(float[] mask, int off, int n, long seed, int index0, float p) {
+        float keep = 1f / (1f - p);
+        for (int i = 0; i < n; i++) {
+            mask[off + i] = uniform(seed, index0 + i) < p ? 0f : keep;
+        }
+    }
+
+    /**
+     * A uniform draw from [0, 1) in steps of 2^-23 for counter i: two rounds of a 32-bit integer
+     * finalizer (Wellons' lowbias32), the seed mixed in before each (its low half, then the high
+     * half and the hashed low half, so seeds whose low halves differ do not merely shift the
+     * counter), the top 23 bits made the mantissa of a float in [1, 2).
+     */
+    static float uniform(long seed, int i) {
+        int h = mix(mix(i + (int) seed) ^ secondKey(seed));
+        return Float.intBitsToFloat((h >>> 9) | 0x3f800000) - 1f;
+    }
+
+    static int secondKey(long seed) {
+        return (int) (seed >>> 32) ^ mix((int) seed);
+    }
+
+    static int mix(int x) {
+        x ^= x >>> 16;
+        x *= 0x7feb352d;
+        x ^= x >>> 15;
+        x *= 0x846ca68b;
+        return x ^ (x >>> 16);
+    }
 }

@@ -12,6 +12,7 @@ import dev.polarity.engine.kernels.Rows.Activation;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The backward and training-forward row kernels of {@link VectorRows}, kept apart so each file
@@ -20,6 +21,14 @@ import jdk.incubator.vector.VectorOperators;
  */
 final class VectorRowGrads {
     private static final float INV_SQRT_2PI = (float) ScalarRows.INV_SQRT_2PI;
+    private static final VectorSpecies<Integer> IS = S.withLanes(int.class);
+    private static final int[] IOTA = new int[L];
+
+    static {
+        for (int i = 0; i < L; i++) {
+            IOTA[i] = i;
+        }
+    }
 
     private VectorRowGrads() {}
 
@@ -191,6 +200,31 @@ final class VectorRowGrads {
             for (int j = nv; j < n; j++) {
                 dp[d + j] = p[o + j] * (dp[d + j] - dot) * scale;
             }
+        }
+    }
+
+    /** {@link ScalarRows#uniform} on L counters at once, written out (see the class comment). */
+    static void dropoutMask(float[] mask, int off, int n, long seed, int index0, float p) {
+        float keep = 1f / (1f - p);
+        int lo = (int) seed;
+        int hi = ScalarRows.secondKey(seed);
+        FloatVector vkeep = FloatVector.broadcast(S, keep);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        IntVector iota = IntVector.fromArray(IS, IOTA, 0);
+        int nv = S.loopBound(n);
+        for (int i = 0; i < nv; i += L) {
+            IntVector x = iota.add(index0 + i + lo);
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(0x7feb352d);
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(0x846ca68b);
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).lanewise(VectorOperators.XOR, hi);
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(0x7feb352d);
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(0x846ca68b);
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16));
+            FloatVector u = x.lanewise(VectorOperators.LSHR, 9).or(0x3f800000).reinterpretAsFloats().sub(one);
+            vkeep.blend(0f, u.compare(VectorOperators.LT, p)).intoArray(mask, off + i);
+        }
+        for (int i = nv; i < n; i++) {
+            mask[off + i] = ScalarRows.uniform(seed, index0 + i) < p ? 0f : keep;
         }
     }
 }

@@ -225,4 +225,9 @@ final class VectorRows implements Rows {
     public void softmaxBackward(float[] dp, int dpOff, float[] p, float[] mask, int pOff, int rows, int n, float scale) {
         VectorRowGrads.softmaxBackward(dp, dpOff, p, mask, pOff, rows, n, scale);
     }
+
+    @Override
+    public void dropoutMask(float[] mask, int off, int n, long seed, int index0, float p) {
+        VectorRowGrads.dropoutMask(mask, off, n, seed, index0, p);
+    }
 }

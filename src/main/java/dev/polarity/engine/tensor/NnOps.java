@@ -1,6 +1,8 @@
 package dev.polarity.engine.tensor;
 
 import dev.polarity.engine.autograd.Node;
+import dev.polarity.engine.kernels.Parallel;
+import dev.polarity.engine.kernels.Rows;
 
 /** Fused ops with hand-written backward rules: softmax, logSoftmax, layerNorm, embedding, nllLoss, dropout. */
 final class NnOps {
@@ -220,16 +222,23 @@ final class NnOps {
         });
     }
 
+    /**
+     * Inverted dropout's mask over n elements (see {@link Rows#dropoutMask}): one seed from rng, the
+     * draws split over the pool.
+     */
+    static float[] dropoutMask(int n, float p, java.util.Random rng) {
+        long seed = rng.nextLong();
+        float[] mask = new float[n];
+        Rows kernel = Rows.best();
+        Parallel.forRows(n, 1 << 13, (i0, count) -> kernel.dropoutMask(mask, i0, count, seed, i0, p));
+        return mask;
+    }
+
     /** Inverted dropout: zeroes with probability p and scales survivors by 1/(1-p). */
     static Tensor dropout(Tensor x, float p, java.util.Random rng) {
         if (p < 0f || p >= 1f) {
             throw new IllegalArgumentException("dropout: probability must be in [0, 1), got " + p);
         }
-        float keep = 1f / (1f - p);
-        float[] mask = new float[x.numel()];
-        for (int i = 0; i < mask.length; i++) {
-            mask[i] = rng.nextFloat() < p ? 0f : keep;
-        }
-        return x.mul(Tensor.wrap(mask, x.shape));
+        return x.mul(Tensor.wrap(dropoutMask(x.numel(), p, rng), x.shape));
     }
 }

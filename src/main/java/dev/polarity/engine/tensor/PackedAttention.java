@@ -34,7 +34,7 @@ final class PackedAttention {
             probOff[task + 1] = probOff[task] + len * len;
         }
         float[] probs = new float[probOff[sentences * heads]];
-        float[] kept = dropout > 0f ? dropoutMask(probs.length, dropout, rng) : null;
+        float[] kept = dropout > 0f ? NnOps.dropoutMask(probs.length, dropout, rng) : null;
         float[] ctx = new float[tokens * h];
         Gemm.Kernel kernel = Gemm.best();
         Rows rows = Rows.best();
@@ -72,16 +72,6 @@ final class PackedAttention {
                     gc, gx, kernel, rows));
             return new Tensor[] {Tensor.wrap(gx, in)};
         });
-    }
-
-    /** Kept positions hold 1/(1-p) (inverted dropout), dropped ones 0. */
-    private static float[] dropoutMask(int n, float p, Random rng) {
-        float[] m = new float[n];
-        float keep = 1f / (1f - p);
-        for (int i = 0; i < n; i++) {
-            m[i] = rng.nextFloat() < p ? 0f : keep;
-        }
-        return m;
     }
 
     private static void backward(int task, int heads, int d, int h, int[] starts, float[] x, float[] probs, int p,
