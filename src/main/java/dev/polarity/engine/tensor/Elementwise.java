@@ -17,7 +17,10 @@ final class Elementwise {
         Shape outShape = Shape.broadcast(a.shape, b.shape, name);
         float[] out = new float[outShape.numel()];
         if (a.shape.equals(b.shape) && a.isContiguous() && b.isContiguous()) {
-            row(op, a.storage.data, a.offset, 1, b.storage.data, b.offset, 1, out, 0, out.length);
+            // Unit strides spelled out: C2 vectorizes these loops, not the strided ones. Gradient sums
+            // and dropout run this on whole activations. One thread: a memory-bound pass this short
+            // is not worth a hand-over to the pool.
+            dense(op, a.storage.data, a.offset, b.storage.data, b.offset, out, 0, out.length);
         } else {
             broadcastLoop(op, a, b, outShape, out);
         }
@@ -57,6 +60,15 @@ final class Elementwise {
             int bo = Strided.rowOffset(b.offset, idx, sb);
             row(op, a.storage.data, ao, ia, b.storage.data, bo, ib, out, r * inner, inner);
             Strided.increment(idx, outShape);
+        }
+    }
+
+    private static void dense(Op op, float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
+        switch (op) {
+            case ADD -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] + b[bo + i]; }
+            case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] - b[bo + i]; }
+            case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] * b[bo + i]; }
+            case DIV -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] / b[bo + i]; }
         }
     }
 

@@ -278,4 +278,21 @@ class TensorOpsTest {
         assertThatThrownBy(() -> Functional.softCrossEntropy(logits, t(new float[] {1, 0}, 1, 2)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one shape");
     }
+
+    /** Same-shape operands large enough to be split over the pool, one of them not starting its storage. */
+    @Test
+    void largeSameShapeBinaryOpsAreElementWiseExactly() {
+        int n = 100_003;
+        Tensor a = Tensor.randn(new Random(3), 2, n).narrow(0, 1, 1).reshape(n);
+        Tensor b = Tensor.randn(new Random(4), n).add(Tensor.full(3f, n));
+        float[] x = a.toArray();
+        float[] y = b.toArray();
+        float[][] got = {a.add(b).toArray(), a.sub(b).toArray(), a.mul(b).toArray(), a.div(b).toArray()};
+        for (int i = 0; i < n; i++) {
+            assertThat(got[0][i]).isEqualTo(x[i] + y[i]);
+            assertThat(got[1][i]).isEqualTo(x[i] - y[i]);
+            assertThat(got[2][i]).isEqualTo(x[i] * y[i]);
+            assertThat(got[3][i]).isEqualTo(x[i] / y[i]);
+        }
+    }
 }
