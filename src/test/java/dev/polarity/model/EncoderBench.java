@@ -49,11 +49,19 @@ class EncoderBench {
         }
         long tokens = sentences.stream().mapToLong(TextEncoder.Encoded::length).sum();
         double flopsPerPass = flops(model.config(), sentences);
-        System.out.printf("%nencoder forward, %d SST-2 dev sentences (%.1f tokens on average), %d threads, %s%n",
+        System.out.printf("%n%s%n", CpuInfo.describe());
+        System.out.printf("encoder forward, %d SST-2 dev sentences (%.1f tokens on average), %d threads, JDK %s%n",
                 sentences.size(), tokens / (double) sentences.size(), THREADS, System.getProperty("java.vm.version"));
-        System.out.printf("%-7s %12s %12s %12s %14s %10s%n", "batch", "ours ms/s", "ort ms/s", "ours GFLOP/s", "ours KB/s", "ratio");
+        boolean int8 = OnnxRuntimeOracle.present(OnnxRuntimeOracle.INT8);
+        if (!int8) {
+            System.out.println("ORT int8 column: " + OnnxRuntimeOracle.INT8 + " is not on the test classpath, so it is left out");
+        }
+        System.out.printf("%-7s %12s %12s %12s %12s %14s %10s %10s%n", "batch", "ours ms/s", "ort ms/s", "ort-q8 ms/s",
+                "ours GFLOP/s", "ours KB/s", "ratio", "ratio q8");
         double[] ratios = new double[BATCHES.length];
-        try (OnnxRuntimeOracle ort = new OnnxRuntimeOracle(THREADS)) {
+        double[] ratiosInt8 = new double[BATCHES.length];
+        try (OnnxRuntimeOracle ort = new OnnxRuntimeOracle(THREADS);
+             OnnxRuntimeOracle ortInt8 = int8 ? new OnnxRuntimeOracle(THREADS, OnnxRuntimeOracle.INT8) : null) {
             for (int bi = 0; bi < BATCHES.length; bi++) {
                 int bs = BATCHES[bi];
                 List<Batch> batches = batches(sentences, bs);
@@ -62,8 +70,12 @@ class EncoderBench {
                 // median, so a burst of load from a neighbour on this shared machine hits both.
                 runOurs(model, batches);
                 runOrt(ort, batches);
+                if (int8) {
+                    runOrt(ortInt8, batches);
+                }
                 long[] oursRounds = new long[ROUNDS];
                 long[] ortRounds = new long[ROUNDS];
+                long[] int8Rounds = new long[ROUNDS];
                 long allocated = 0;
                 for (int r = 0; r < ROUNDS; r++) {
                     long allocatedBefore = allocatedByAllThreads();
@@ -72,17 +84,24 @@ class EncoderBench {
                         allocated = allocatedByAllThreads() - allocatedBefore;
                     }
                     ortRounds[r] = runOrt(ort, batches);
+                    int8Rounds[r] = int8 ? runOrt(ortInt8, batches) : 0;
                 }
-                long ours = median(oursRounds);
-                long theirs = median(ortRounds);
                 double[] paired = new double[ROUNDS];
+                double[] pairedInt8 = new double[ROUNDS];
                 for (int r = 0; r < ROUNDS; r++) {
                     paired[r] = (double) oursRounds[r] / ortRounds[r];
+                    pairedInt8[r] = int8 ? (double) oursRounds[r] / int8Rounds[r] : Double.NaN;
                 }
                 ratios[bi] = median(paired);
-                System.out.printf("%-7d %12.2f %12.2f %12.1f %14.1f %10.2f%n", bs, ours / 1e6 / sentences.size(),
-                        theirs / 1e6 / sentences.size(), flopsPerPass / ours, allocated / 1e3 / sentences.size(), ratios[bi]);
+                ratiosInt8[bi] = median(pairedInt8);
+                System.out.printf("%-7d %12.2f %12.2f %12.2f %12.1f %14.1f %10.2f %10.2f%n", bs,
+                        median(oursRounds) / 1e6 / sentences.size(), median(ortRounds) / 1e6 / sentences.size(),
+                        median(int8Rounds) / 1e6 / sentences.size(), flopsPerPass / median(oursRounds),
+                        allocated / 1e3 / sentences.size(), ratios[bi], ratiosInt8[bi]);
             }
+        }
+        for (int bi = 0; bi < BATCHES.length; bi++) {
+            System.out.printf("ratio ours/ort-int8 batch=%d: %.2f%n", BATCHES[bi], ratiosInt8[bi]);
         }
         for (int bi = 0; bi < BATCHES.length; bi++) {
             System.out.printf("ratio ours/ort batch=%d: %.2f%n", BATCHES[bi], ratios[bi]);

@@ -9,16 +9,30 @@ import java.io.InputStream;
 import java.nio.LongBuffer;
 import java.util.Map;
 
-/** ONNX Runtime running the original all-MiniLM-L6-v2 graph: the oracle (and the speed peer). Test scope only. */
+/**
+ * ONNX Runtime running the original all-MiniLM-L6-v2 graph: the oracle (and the speed peer); or
+ * the same model dynamically quantized to int8 by ONNX Runtime's tool, the quantized speed peer.
+ * Test scope only.
+ */
 public final class OnnxRuntimeOracle implements AutoCloseable {
+    /** The float32 graph. */
+    public static final String FLOAT32 = "/all-minilm-l6-v2.onnx";
+    /** int8 weights, activations quantized per pass (DynamicQuantizeLinear + MatMulInteger). */
+    public static final String INT8 = "/all-minilm-l6-v2-q.onnx";
+
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
 
     public OnnxRuntimeOracle(int threads) throws IOException, OrtException {
+        this(threads, FLOAT32);
+    }
+
+    /** {@code resource}: {@link #FLOAT32} or {@link #INT8}, a path on the test classpath. */
+    public OnnxRuntimeOracle(int threads, String resource) throws IOException, OrtException {
         byte[] model;
-        try (InputStream in = OnnxRuntimeOracle.class.getResourceAsStream("/all-minilm-l6-v2.onnx")) {
+        try (InputStream in = OnnxRuntimeOracle.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IOException("all-minilm-l6-v2.onnx is not on the test classpath");
+                throw new IOException(resource + " is not on the test classpath");
             }
             model = in.readAllBytes();
         }
@@ -27,6 +41,11 @@ public final class OnnxRuntimeOracle implements AutoCloseable {
         options.setInterOpNumThreads(1);
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         session = env.createSession(model, options);
+    }
+
+    /** Whether the graph at {@code resource} is on the test classpath. */
+    public static boolean present(String resource) {
+        return OnnxRuntimeOracle.class.getResource(resource) != null;
     }
 
     /** last_hidden_state [batch][length][hidden]. */
