@@ -2,6 +2,9 @@ package dev.polarity.engine;
 
 import dev.polarity.engine.kernels.Parallel;
 import dev.polarity.engine.kernels.VectorSupport;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The engine's process-wide switches, set in one place by whoever starts it (the server from its
@@ -35,6 +38,19 @@ public final class Engine {
     /** What is in force: vector kernels only where the module is present and they were not switched off. */
     public static Settings current() {
         return new Settings(VectorSupport.enabled(), Parallel.threads());
+    }
+
+    /**
+     * Runs {@code work} on the calling thread as background work (explanations beside a server's
+     * inference thread): before each parallel kernel it waits while {@code busy} is true, at most
+     * {@code maxWait} at a time, leaving the cores to the urgent work. Nestable; other threads are
+     * not affected.
+     */
+    public static <T> T inBackground(BooleanSupplier busy, Duration maxWait, Supplier<T> work) {
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("maxWait must not be negative, got " + maxWait);
+        }
+        return Parallel.deferring(busy, maxWait.toNanos(), work);
     }
 
     /** Whether jdk.incubator.vector was added to this JVM (--add-modules), whatever the switch says. */

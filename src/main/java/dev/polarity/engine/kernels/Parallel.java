@@ -4,7 +4,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * The engine's own workers for data-parallel kernels, sized to the cores (or as Engine.configure says).
@@ -21,8 +23,14 @@ public final class Parallel {
     /** How long an idle worker spins before it parks: covers the gaps between kernels of one pass. */
     private static final long SPIN_NANOS = 200_000;
 
+    /** How often a deferring thread looks again whether the work it defers to is done. */
+    private static final long DEFER_POLL_NANOS = 50_000;
+
     private static volatile int threads = Runtime.getRuntime().availableProcessors();
     private static volatile Pool pool;
+    private static final ThreadLocal<Deference> DEFERENCE = new ThreadLocal<>();
+
+    private record Deference(BooleanSupplier busy, long maxWaitNanos) {}
 
     private Parallel() {}
 
@@ -57,10 +65,38 @@ public final class Parallel {
     }
 
     /**
+     * Runs {@code work} on this thread as background work: before each parallel kernel it waits,
+     * parked, while {@code busy} says more urgent work wants the cores, at most {@code maxWaitNanos}
+     * at a time, so background work is slowed but never starved. Kernels are short (well under a
+     * millisecond at serving sizes), so urgent work waits at most about one kernel.
+     */
+    public static <T> T deferring(BooleanSupplier busy, long maxWaitNanos, Supplier<T> work) {
+        Deference outer = DEFERENCE.get();
+        DEFERENCE.set(new Deference(busy, maxWaitNanos));
+        try {
+            return work.get();
+        } finally {
+            DEFERENCE.set(outer);
+        }
+    }
+
+    private static void deferIfAsked() {
+        Deference d = DEFERENCE.get();
+        if (d == null || !d.busy().getAsBoolean()) {
+            return;
+        }
+        long deadline = System.nanoTime() + d.maxWaitNanos();
+        while (d.busy().getAsBoolean() && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(DEFER_POLL_NANOS);
+        }
+    }
+
+    /**
      * Runs {@code body(i)} for i in [0, n), in parallel when there is more than one task and thread.
      * The first exception thrown by a task is rethrown here once every task has finished.
      */
     public static void forEach(int n, IntConsumer body) {
+        deferIfAsked();
         if (n <= 1 || threads == 1 || Thread.currentThread() instanceof Worker || !pool().tryRun(n, body)) {
             for (int i = 0; i < n; i++) {
                 body.accept(i);
@@ -79,6 +115,7 @@ public final class Parallel {
      * several per thread (see {@link Gemm#run}); few rows stay on the calling thread.
      */
     public static void forRows(int rows, int minRows, RowRange body) {
+        deferIfAsked();
         int tasks = Math.min(threads * 4, rows / Math.max(1, minRows));
         if (tasks <= 1) {
             body.run(0, rows);
