@@ -59,6 +59,7 @@ public final class InferenceBatcher implements AutoCloseable {
     private final int maxBatchSize;
     private final int maxBatchTokens;
     private final long maxWaitNanos;
+    private final long idleSpinNanos;
     private final ForwardPass forward;
     private final Consumer<PassStats> observer;
     private final ReentrantLock lock = new ReentrantLock();
@@ -68,16 +69,32 @@ public final class InferenceBatcher implements AutoCloseable {
     /** Texts admitted and not yet taken by the inference thread: claimed slots plus queued texts. */
     private final QueueSlots slots;
     private volatile boolean closed;
+    /** A pass is running: with admitted texts, what {@link #busy()} reports to background work. */
+    private volatile boolean running;
+    /** Submissions so far: what an idle thread spinning for work watches, without the lock. */
+    private volatile long arrivals;
 
     public InferenceBatcher(String threadName, int maxBatchSize, int maxBatchTokens, Duration maxWait, int capacity,
                             ForwardPass forward, Consumer<PassStats> observer) {
-        if (maxBatchSize < 1 || maxBatchTokens < 1 || capacity < 1 || maxWait.isNegative()) {
-            throw new IllegalArgumentException(
-                    "InferenceBatcher: maxBatchSize, maxBatchTokens and capacity must be positive, maxWait not negative");
+        this(threadName, maxBatchSize, maxBatchTokens, maxWait, Duration.ZERO, capacity, forward, observer);
+    }
+
+    /**
+     * {@code idleSpin}: how long the thread, finding no work after a pass, keeps watching for a
+     * request before it parks (and as long as an admitted request is still being tokenized). A
+     * parked thread, and on a virtual machine an idle virtual CPU, takes time to wake, which a
+     * lone client pays on every request.
+     */
+    public InferenceBatcher(String threadName, int maxBatchSize, int maxBatchTokens, Duration maxWait, Duration idleSpin,
+                            int capacity, ForwardPass forward, Consumer<PassStats> observer) {
+        if (maxBatchSize < 1 || maxBatchTokens < 1 || capacity < 1 || maxWait.isNegative() || idleSpin.isNegative()) {
+            throw new IllegalArgumentException("InferenceBatcher: maxBatchSize, maxBatchTokens and capacity must be positive,"
+                    + " maxWait and idleSpin not negative");
         }
         this.maxBatchSize = maxBatchSize;
         this.maxBatchTokens = maxBatchTokens;
         this.maxWaitNanos = maxWait.toNanos();
+        this.idleSpinNanos = idleSpin.toNanos();
         this.slots = new QueueSlots(capacity);
         this.forward = forward;
         this.observer = observer;
@@ -132,6 +149,7 @@ public final class InferenceBatcher implements AutoCloseable {
                 queue.add(new Job.Item(job, i));
             }
             admission.handOver(); // the queued items own the slots now
+            arrivals++; // only written under the lock
             arrived.signal();
         } finally {
             lock.unlock();
@@ -144,6 +162,11 @@ public final class InferenceBatcher implements AutoCloseable {
         try (Admission admission = admit(texts.size())) {
             return submit(admission, texts, NO_DEADLINE);
         }
+    }
+
+    /** Whether the inference thread has work: a pass running, or texts admitted and not yet taken. */
+    public boolean busy() {
+        return running || slots.claimed() > 0;
     }
 
     /** Texts admitted and not yet taken by the inference thread. */
@@ -214,10 +237,16 @@ public final class InferenceBatcher implements AutoCloseable {
 
     private List<Job.Item> takePass(List<Job> expired) {
         List<Job.Item> pass = new ArrayList<>();
+        boolean spun = false;
         while (pass.isEmpty()) {
             while (queue.isEmpty()) {
                 if (closed) {
                     return null;
+                }
+                if (!spun && idleSpinNanos > 0) {
+                    spun = true;
+                    spinForWork();
+                    continue; // look at the queue under the lock again: a request may have come as the spin ended
                 }
                 arrived.awaitUninterruptibly();
             }
@@ -257,6 +286,29 @@ public final class InferenceBatcher implements AutoCloseable {
         return pass;
     }
 
+    /**
+     * Called holding the lock; releases it while spinning, until a submission arrives, the batcher
+     * closes, or the window passes with nothing admitted. The caller looks at the queue again
+     * under the lock before it parks, since a request that came just as the spin ended signalled
+     * nobody.
+     */
+    private void spinForWork() {
+        long seen = arrivals;
+        long deadline = System.nanoTime() + idleSpinNanos;
+        lock.unlock();
+        try {
+            while (arrivals == seen && !closed) {
+                // Slots claimed mean a request is being tokenized: it is on its way, so keep watching.
+                if (slots.claimed() == 0 && System.nanoTime() - deadline > 0) {
+                    return;
+                }
+                Thread.onSpinWait();
+            }
+        } finally {
+            lock.lock();
+        }
+    }
+
     private boolean awaitArrival(long nanos) {
         try {
             arrived.await(nanos, TimeUnit.NANOSECONDS);
@@ -278,6 +330,7 @@ public final class InferenceBatcher implements AutoCloseable {
         long bytesBefore = allocatedBytes();
         long nodesBefore = GraphStats.threadNodes();
         float[][] probabilities;
+        running = true;
         try {
             probabilities = forward.run(texts);
             if (probabilities.length != texts.size()) {
@@ -287,6 +340,8 @@ public final class InferenceBatcher implements AutoCloseable {
             log.error("forward pass over {} texts failed", texts.size(), t);
             items.forEach(item -> item.job().future.completeExceptionally(t));
             return;
+        } finally {
+            running = false;
         }
         long end = System.nanoTime();
         long bytes = bytesBefore < 0 ? -1 : allocatedBytes() - bytesBefore;

@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxTokens     Longest text explained, in word pieces with [CLS] and [SEP] (413 beyond; never truncated).
  * @param timeout       Longest wait for one explanation, queue included (503 beyond; the work is cancelled).
  * @param maxPassTokens Rows x tokens in one forward pass; bounds the memory a recorded graph holds.
+ * @param maxDeferral   Longest an explanation waits, before each of its kernels, while /predict has work: explanations
+ *                      use the cores /predict leaves idle, and under a saturated /predict they slow down but never stop.
  */
 @ConfigurationProperties("polarity.explain")
 public record ExplainProperties(
@@ -20,13 +22,15 @@ public record ExplainProperties(
         @DefaultValue("4") int queueCapacity,
         @DefaultValue("128") int maxTokens,
         @DefaultValue("60s") Duration timeout,
-        @DefaultValue("4096") int maxPassTokens) {
+        @DefaultValue("4096") int maxPassTokens,
+        @DefaultValue("200ms") Duration maxDeferral) {
 
     public ExplainProperties {
         require(threads >= 1, "polarity.explain.threads must be positive, got " + threads);
         require(queueCapacity >= 0, "polarity.explain.queue-capacity must not be negative, got " + queueCapacity);
         require(maxTokens >= 3, "polarity.explain.max-tokens must be at least 3 ([CLS], a piece, [SEP]), got " + maxTokens);
         require(timeout.toMillis() > 0, "polarity.explain.timeout must be positive, got " + timeout);
+        require(!maxDeferral.isNegative(), "polarity.explain.max-deferral must not be negative, got " + maxDeferral);
         require(maxPassTokens >= maxTokens, "polarity.explain.max-pass-tokens (" + maxPassTokens
                 + ") must be at least polarity.explain.max-tokens (" + maxTokens + ")");
     }

@@ -78,7 +78,10 @@ class ExplainService implements DisposableBean {
     private Explanation measured(Explainer e, Pieces pieces, Method method, int target, int steps) {
         long allocatedBefore = allocated();
         long start = System.nanoTime();
-        Explanation explanation = e.explain(pieces, method, target, steps);
+        // Background work: each kernel waits while /predict has work, so explanations take the
+        // cores only when inference leaves them idle.
+        Explanation explanation = dev.polarity.engine.Engine.inBackground(model::inferenceBusy, properties.maxDeferral(),
+                () -> e.explain(pieces, method, target, steps));
         long nanos = System.nanoTime() - start;
         long allocatedAfter = allocated();
         metrics.explained(method, nanos, explanation.graphNodes(),

@@ -117,6 +117,12 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
         return b != null && !b.hasRoom();
     }
 
+    /** Whether /predict has work in hand (a pass running or texts admitted): what explanations defer to. */
+    public boolean inferenceBusy() {
+        InferenceBatcher b = batcher;
+        return b != null && b.busy();
+    }
+
     @Override
     public int queuedTexts() {
         InferenceBatcher b = batcher;
@@ -247,7 +253,7 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
     private InferenceBatcher newBatcher(ModelFiles.Loaded l) {
         PolarityProperties.Batcher settings = properties.batcher();
         return new InferenceBatcher("polarity-inference", settings.maxBatchSize(), settings.maxBatchTokens(),
-                settings.maxWait(),
+                settings.maxWait(), settings.idleSpin(),
                 settings.queueCapacity(), texts -> forward(l.model(), texts),
                 s -> metrics.forwardPass(s.texts(), s.nanos(), s.allocatedBytes(), s.autogradNodes()));
     }
