@@ -19,11 +19,17 @@ import java.util.concurrent.locks.LockSupport;
 final class OpenLoopLoad {
     private OpenLoopLoad() {}
 
-    /** What the clients saw; {@code okNanos} sorted. */
+    /**
+     * What the clients saw; {@code okNanos} sorted. {@code okInWindow}: answers 200 that arrived
+     * in the steady part of the load, over {@code windowSeconds}: not its first fifth, while the
+     * queue filled and no answer could come back yet, nor after it, when clients that fell behind
+     * send their overdue requests one at a time, a tail that no longer overloads anything.
+     */
     record Outcome(long sent, long ok, long tooMany, long tooManyWithoutRetryAfter, long other, long failed,
-                   long[] okNanos, double seconds) {
+                   long[] okNanos, double seconds, long okInWindow, double windowSeconds) {
+        /** Answers 200 per second while the overload lasted. */
         double goodput() {
-            return ok / seconds;
+            return okInWindow / windowSeconds;
         }
 
         double sentPerSecond() {
@@ -41,6 +47,7 @@ final class OpenLoopLoad {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         long start = System.nanoTime() + 200_000_000L; // every client ready before the first slot
         long end = start + limit.toNanos();
+        long steady = start + limit.toNanos() / 5;
         try {
             List<Future<long[]>> done = new ArrayList<>();
             List<long[]> latencies = new ArrayList<>();
@@ -49,9 +56,9 @@ final class OpenLoopLoad {
                 long[] mine = new long[(int) (limit.toNanos() / interval) + 2];
                 latencies.add(mine);
                 done.add(pool.submit(() -> client(port, requests, client, start + client * interval / clients, interval,
-                        end, mine)));
+                        steady, end, mine)));
             }
-            long[] totals = new long[6];
+            long[] totals = new long[7];
             List<long[]> ok = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
                 long[] t = done.get(c).get();
@@ -62,16 +69,17 @@ final class OpenLoopLoad {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             long[] all = ok.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-            return new Outcome(totals[0], totals[1], totals[2], totals[3], totals[4], totals[5], all, seconds);
+            return new Outcome(totals[0], totals[1], totals[2], totals[3], totals[4], totals[5], all, seconds, totals[6],
+                    (end - steady) / 1e9);
         } finally {
             pool.shutdownNow();
         }
     }
 
-    /** Returns sent, ok, 429, 429 without Retry-After, other statuses, connection failures. */
-    private static long[] client(int port, List<byte[]> requests, int client, long first, long interval, long end,
-                                 long[] okNanos) throws IOException {
-        long[] counts = new long[6];
+    /** Returns sent, ok, 429, 429 without Retry-After, other statuses, connection failures, ok between {@code steady} and {@code end}. */
+    private static long[] client(int port, List<byte[]> requests, int client, long first, long interval, long steady,
+                                 long end, long[] okNanos) throws IOException {
+        long[] counts = new long[7];
         LoopbackClient http = new LoopbackClient(port);
         try {
             for (long due = first; due < end; due += interval) {
@@ -90,8 +98,10 @@ final class OpenLoopLoad {
                     http = new LoopbackClient(port);
                     continue;
                 }
-                long latency = System.nanoTime() - due;
+                long answered = System.nanoTime();
+                long latency = answered - due;
                 if (status == 200) {
+                    counts[6] += answered >= steady && answered <= end ? 1 : 0;
                     if (counts[1] < okNanos.length) {
                         okNanos[(int) counts[1]] = latency;
                     }
