@@ -79,15 +79,12 @@ public record PolarityProperties(
      * @param maxWait        How long an idle inference thread waits for a batch to fill; 0, the default, starts a
      *                       pass at once (batches form while the previous pass runs).
      * @param queueCapacity  Most texts waiting at once; beyond it requests get 429.
-     * @param idleSpin       How long the idle inference thread watches for the next request before it sleeps: waking
-     *                       a sleeping thread (and an idle virtual CPU) is paid by a lone client on every request. 0: sleep at once.
      */
     public record Batcher(
             @Positive @DefaultValue("16") int maxBatchSize,
             @Positive @DefaultValue("2048") int maxBatchTokens,
             @NotNull @DurationMin @DefaultValue("0ms") Duration maxWait,
-            @Positive @DefaultValue("1024") int queueCapacity,
-            @NotNull @DurationMin @DefaultValue("2ms") Duration idleSpin) {}
+            @Positive @DefaultValue("1024") int queueCapacity) {}
 
     private static void require(boolean ok, String message) {
         if (!ok) {

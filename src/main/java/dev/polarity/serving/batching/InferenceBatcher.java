@@ -59,7 +59,6 @@ public final class InferenceBatcher implements AutoCloseable {
     private final int maxBatchSize;
     private final int maxBatchTokens;
     private final long maxWaitNanos;
-    private final long idleSpinNanos;
     private final ForwardPass forward;
     private final Consumer<PassStats> observer;
     private final ReentrantLock lock = new ReentrantLock();
@@ -71,30 +70,16 @@ public final class InferenceBatcher implements AutoCloseable {
     private volatile boolean closed;
     /** A pass is running: with admitted texts, what {@link #busy()} reports to background work. */
     private volatile boolean running;
-    /** Submissions so far: what an idle thread spinning for work watches, without the lock. */
-    private volatile long arrivals;
 
     public InferenceBatcher(String threadName, int maxBatchSize, int maxBatchTokens, Duration maxWait, int capacity,
                             ForwardPass forward, Consumer<PassStats> observer) {
-        this(threadName, maxBatchSize, maxBatchTokens, maxWait, Duration.ZERO, capacity, forward, observer);
-    }
-
-    /**
-     * {@code idleSpin}: how long the thread, finding no work after a pass, keeps watching for a
-     * request before it parks (and as long as an admitted request is still being tokenized). A
-     * parked thread, and on a virtual machine an idle virtual CPU, takes time to wake, which a
-     * lone client pays on every request.
-     */
-    public InferenceBatcher(String threadName, int maxBatchSize, int maxBatchTokens, Duration maxWait, Duration idleSpin,
-                            int capacity, ForwardPass forward, Consumer<PassStats> observer) {
-        if (maxBatchSize < 1 || maxBatchTokens < 1 || capacity < 1 || maxWait.isNegative() || idleSpin.isNegative()) {
-            throw new IllegalArgumentException("InferenceBatcher: maxBatchSize, maxBatchTokens and capacity must be positive,"
-                    + " maxWait and idleSpin not negative");
+        if (maxBatchSize < 1 || maxBatchTokens < 1 || capacity < 1 || maxWait.isNegative()) {
+            throw new IllegalArgumentException(
+                    "InferenceBatcher: maxBatchSize, maxBatchTokens and capacity must be positive, maxWait not negative");
         }
         this.maxBatchSize = maxBatchSize;
         this.maxBatchTokens = maxBatchTokens;
         this.maxWaitNanos = maxWait.toNanos();
-        this.idleSpinNanos = idleSpin.toNanos();
         this.slots = new QueueSlots(capacity);
         this.forward = forward;
         this.observer = observer;
@@ -149,7 +134,6 @@ public final class InferenceBatcher implements AutoCloseable {
                 queue.add(new Job.Item(job, i));
             }
             admission.handOver(); // the queued items own the slots now
-            arrivals++; // only written under the lock
             arrived.signal();
         } finally {
             lock.unlock();
@@ -237,16 +221,10 @@ public final class InferenceBatcher implements AutoCloseable {
 
     private List<Job.Item> takePass(List<Job> expired) {
         List<Job.Item> pass = new ArrayList<>();
-        boolean spun = false;
         while (pass.isEmpty()) {
             while (queue.isEmpty()) {
                 if (closed) {
                     return null;
-                }
-                if (!spun && idleSpinNanos > 0) {
-                    spun = true;
-                    spinForWork();
-                    continue; // look at the queue under the lock again: a request may have come as the spin ended
                 }
                 arrived.awaitUninterruptibly();
             }
@@ -284,29 +262,6 @@ public final class InferenceBatcher implements AutoCloseable {
             slots.release(taken);
         }
         return pass;
-    }
-
-    /**
-     * Called holding the lock; releases it while spinning, until a submission arrives, the batcher
-     * closes, or the window passes with nothing admitted. The caller looks at the queue again
-     * under the lock before it parks, since a request that came just as the spin ended signalled
-     * nobody.
-     */
-    private void spinForWork() {
-        long seen = arrivals;
-        long deadline = System.nanoTime() + idleSpinNanos;
-        lock.unlock();
-        try {
-            while (arrivals == seen && !closed) {
-                // Slots claimed mean a request is being tokenized: it is on its way, so keep watching.
-                if (slots.claimed() == 0 && System.nanoTime() - deadline > 0) {
-                    return;
-                }
-                Thread.onSpinWait();
-            }
-        } finally {
-            lock.lock();
-        }
     }
 
     private boolean awaitArrival(long nanos) {

@@ -253,7 +253,7 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
     private InferenceBatcher newBatcher(ModelFiles.Loaded l) {
         PolarityProperties.Batcher settings = properties.batcher();
         return new InferenceBatcher("polarity-inference", settings.maxBatchSize(), settings.maxBatchTokens(),
-                settings.maxWait(), settings.idleSpin(),
+                settings.maxWait(),
                 settings.queueCapacity(), texts -> forward(l.model(), texts),
                 s -> metrics.forwardPass(s.texts(), s.nanos(), s.allocatedBytes(), s.autogradNodes()));
     }

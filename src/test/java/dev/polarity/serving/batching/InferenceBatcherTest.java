@@ -68,54 +68,6 @@ class InferenceBatcherTest {
     }
 
     @Test
-    void anIdleThreadThatSpinsForWorkStillAnswersWhatComesDuringAndAfterItsWindow() throws Exception {
-        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 8, 1000, Duration.ZERO, Duration.ofMillis(20),
-                100, this::echoLengths, s -> { })) {
-            for (int r = 0; r < 20; r++) { // back to back: each arrives while the thread spins
-                assertThat(batcher.submit(List.of(text(r + 1))).get(10, TimeUnit.SECONDS).probabilities()[0][0]).isEqualTo(r + 1);
-            }
-            Thread.sleep(60); // past the window: the thread has parked and must be woken
-            assertThat(batcher.submit(List.of(text(7))).get(10, TimeUnit.SECONDS).probabilities()[0][0]).isEqualTo(7);
-            // Admitted but not yet submitted (being tokenized): the thread keeps watching past its window.
-            try (Admission admission = batcher.admit(1)) {
-                Thread.sleep(60);
-                assertThat(batcher.submit(admission, List.of(text(9)), NO_DEADLINE).get(10, TimeUnit.SECONDS)
-                        .probabilities()[0][0]).isEqualTo(9);
-            }
-        }
-        assertThat(passSizes).hasSize(22).containsOnly(1);
-    }
-
-    @Test
-    void noRequestIsLostWhenItArrivesAsTheSpinWindowEnds() throws Exception {
-        // A window of microseconds makes requests arrive just as the thread gives up spinning, over
-        // and over: the moment a wake-up could be lost between the spin and the park.
-        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 8, 1000, Duration.ZERO, Duration.ofNanos(2_000),
-                100, this::echoLengths, s -> { })) {
-            java.util.Random random = new java.util.Random(7);
-            for (int r = 0; r < 20_000; r++) {
-                long pause = System.nanoTime() + random.nextInt(6_000);
-                while (System.nanoTime() < pause) {
-                    Thread.onSpinWait();
-                }
-                assertThat(batcher.submit(List.of(text(1 + r % 50))).get(10, TimeUnit.SECONDS).probabilities()[0][0])
-                        .isEqualTo(1 + r % 50);
-            }
-        }
-    }
-
-    @Test
-    void closeEndsAThreadSpinningForWork() throws Exception {
-        InferenceBatcher batcher = new InferenceBatcher("test-spinner", 8, 1000, Duration.ZERO, Duration.ofHours(1), 100,
-                this::echoLengths, s -> { });
-        try (Admission admission = batcher.admit(1)) { // claimed slots keep the thread spinning, whatever the window
-            batcher.submit(List.of(text(3))).get(10, TimeUnit.SECONDS);
-            batcher.close(Duration.ofSeconds(30));
-            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("test-spinner"));
-        }
-    }
-
-    @Test
     void passesTakeWhatArrivedDuringThePreviousPassOldestFirstSortedByLength() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch busy = new CountDownLatch(1);
