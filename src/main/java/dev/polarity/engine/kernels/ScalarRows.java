@@ -45,16 +45,21 @@ final class ScalarRows implements Rows {
                 sum += v;
             }
             float mean = sum / n;
-            float var = 0f;
-            for (int j = 0; j < n; j++) {
-                float d = out[oi + j] - mean;
-                var += d * d;
-            }
-            float rstd = (float) (1.0 / Math.sqrt(var / n + eps));
+            float rstd = rstd(out, oi, n, mean, eps);
             for (int j = 0; j < n; j++) {
                 out[oi + j] = (out[oi + j] - mean) * rstd * gamma[j] + beta[j];
             }
         }
+    }
+
+    /** 1 / sqrt(variance + eps) of v[o, o + n), around its mean: a second pass, so large means cancel nothing. */
+    private static float rstd(float[] v, int o, int n, float mean, float eps) {
+        float var = 0f;
+        for (int j = 0; j < n; j++) {
+            float d = v[o + j] - mean;
+            var += d * d;
+        }
+        return (float) (1.0 / Math.sqrt(var / n + eps));
     }
 
     @Override
@@ -108,12 +113,7 @@ final class ScalarRows implements Rows {
                 sum += v;
             }
             float mean = sum / n;
-            float var = 0f;
-            for (int j = 0; j < n; j++) {
-                float c = xhat[o + j] - mean;
-                var += c * c;
-            }
-            float rs = (float) (1.0 / Math.sqrt(var / n + eps));
+            float rs = rstd(xhat, o, n, mean, eps);
             rstd[rstdOff + i] = rs;
             for (int j = 0; j < n; j++) {
                 float h = (xhat[o + j] - mean) * rs;

@@ -89,31 +89,15 @@ final class VectorRowGrads {
             int xi = xOff + i * n;
             int ri = resOff + i * n;
             int o = outOff + i * n;
-            FloatVector acc = FloatVector.zero(S);
             for (int j = 0; j < nv; j += L) {
-                FloatVector v = FloatVector.fromArray(S, x, xi + j).add(FloatVector.fromArray(S, residual, ri + j));
-                v.intoArray(xhat, o + j);
-                acc = acc.add(v);
+                FloatVector.fromArray(S, x, xi + j).add(FloatVector.fromArray(S, residual, ri + j)).intoArray(xhat, o + j);
             }
-            float sum = acc.reduceLanes(VectorOperators.ADD);
             for (int j = nv; j < n; j++) {
-                float v = x[xi + j] + residual[ri + j];
-                xhat[o + j] = v;
-                sum += v;
+                xhat[o + j] = x[xi + j] + residual[ri + j];
             }
-            float mean = sum / n;
+            float mean = VectorRows.mean(xhat, o, n);
+            float rs = VectorRows.rstd(xhat, o, n, mean, eps);
             FloatVector vm = FloatVector.broadcast(S, mean);
-            FloatVector sq = FloatVector.zero(S);
-            for (int j = 0; j < nv; j += L) {
-                FloatVector c = FloatVector.fromArray(S, xhat, o + j).sub(vm);
-                sq = c.fma(c, sq);
-            }
-            float var = sq.reduceLanes(VectorOperators.ADD);
-            for (int j = nv; j < n; j++) {
-                float c = xhat[o + j] - mean;
-                var += c * c;
-            }
-            float rs = (float) (1.0 / Math.sqrt(var / n + eps));
             rstd[rstdOff + i] = rs;
             for (int j = 0; j < nv; j += L) {
                 FloatVector h = FloatVector.fromArray(S, xhat, o + j).sub(vm).mul(rs);

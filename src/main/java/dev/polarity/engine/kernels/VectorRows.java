@@ -132,28 +132,9 @@ final class VectorRows implements Rows {
             for (int j = nv; j < n; j++) {
                 out[oi + j] = x[xi + j] + (bias == null ? 0f : bias[j]) + (residual == null ? 0f : residual[ri + j]);
             }
-            // Pass 2: mean. Pass 3: variance around it (two passes: no cancellation on large means).
-            FloatVector acc = FloatVector.zero(S);
-            for (int j = 0; j < nv; j += L) {
-                acc = acc.add(FloatVector.fromArray(S, out, oi + j));
-            }
-            float sum = acc.reduceLanes(VectorOperators.ADD);
-            for (int j = nv; j < n; j++) {
-                sum += out[oi + j];
-            }
-            float mean = sum / n;
+            float mean = mean(out, oi, n);
+            float rstd = rstd(out, oi, n, mean, eps);
             FloatVector vm = FloatVector.broadcast(S, mean);
-            FloatVector sq = FloatVector.zero(S);
-            for (int j = 0; j < nv; j += L) {
-                FloatVector d = FloatVector.fromArray(S, out, oi + j).sub(vm);
-                sq = d.fma(d, sq);
-            }
-            float var = sq.reduceLanes(VectorOperators.ADD);
-            for (int j = nv; j < n; j++) {
-                float d = out[oi + j] - mean;
-                var += d * d;
-            }
-            float rstd = (float) (1.0 / Math.sqrt(var / n + eps));
             FloatVector vr = FloatVector.broadcast(S, rstd);
             for (int j = 0; j < nv; j += L) {
                 FloatVector.fromArray(S, out, oi + j).sub(vm).mul(vr).fma(FloatVector.fromArray(S, gamma, j),
@@ -163,6 +144,37 @@ final class VectorRows implements Rows {
                 out[oi + j] = (out[oi + j] - mean) * rstd * gamma[j] + beta[j];
             }
         }
+    }
+
+    /** The mean of v[o, o + n). */
+    static float mean(float[] v, int o, int n) {
+        int nv = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        for (int j = 0; j < nv; j += L) {
+            acc = acc.add(FloatVector.fromArray(S, v, o + j));
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (int j = nv; j < n; j++) {
+            sum += v[o + j];
+        }
+        return sum / n;
+    }
+
+    /** 1 / sqrt(variance + eps) of v[o, o + n), around its mean: a second pass, so large means cancel nothing. */
+    static float rstd(float[] v, int o, int n, float mean, float eps) {
+        int nv = S.loopBound(n);
+        FloatVector vm = FloatVector.broadcast(S, mean);
+        FloatVector sq = FloatVector.zero(S);
+        for (int j = 0; j < nv; j += L) {
+            FloatVector d = FloatVector.fromArray(S, v, o + j).sub(vm);
+            sq = d.fma(d, sq);
+        }
+        float var = sq.reduceLanes(VectorOperators.ADD);
+        for (int j = nv; j < n; j++) {
+            float d = v[o + j] - mean;
+            var += d * d;
+        }
+        return (float) (1.0 / Math.sqrt(var / n + eps));
     }
 
     @Override
