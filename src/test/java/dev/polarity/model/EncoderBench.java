@@ -100,7 +100,7 @@ class EncoderBench {
                         allocated / 1e3 / sentences.size(), ratios[bi], ratiosInt8[bi]);
             }
         }
-        for (int bi = 0; bi < BATCHES.length; bi++) {
+        for (int bi = 0; int8 && bi < BATCHES.length; bi++) {
             System.out.printf("ratio ours/ort-int8 batch=%d: %.2f%n", BATCHES[bi], ratiosInt8[bi]);
         }
         for (int bi = 0; bi < BATCHES.length; bi++) {

@@ -368,12 +368,12 @@ class ServiceLoadBench {
 
     /** Where a request's time went, from the service's own timers: totals and counts to subtract. */
     private Breakdown breakdown() {
-        Timer request = registry.find(SentimentMetrics.REQUEST).timer();
-        return new Breakdown(request == null ? 0 : request.totalTime(TimeUnit.MILLISECONDS), request == null ? 0 : request.count(),
-                registry.get(SentimentMetrics.TOKENIZATION).timer().totalTime(TimeUnit.MILLISECONDS),
+        Timer request = registry.get(SentimentMetrics.REQUEST).timer();
+        Timer tokenization = registry.get(SentimentMetrics.TOKENIZATION).timer();
+        return new Breakdown(request.totalTime(TimeUnit.MILLISECONDS), request.count(),
+                tokenization.totalTime(TimeUnit.MILLISECONDS),
                 registry.get(SentimentMetrics.QUEUE).timer().totalTime(TimeUnit.MILLISECONDS),
-                registry.get(SentimentMetrics.INFERENCE).timer().totalTime(TimeUnit.MILLISECONDS),
-                registry.get(SentimentMetrics.TOKENIZATION).timer().count());
+                registry.get(SentimentMetrics.INFERENCE).timer().totalTime(TimeUnit.MILLISECONDS), tokenization.count());
     }
 
     private record Breakdown(double requestMs, long requests, double tokenizationMs, double queueMs, double inferenceMs, long n) {
