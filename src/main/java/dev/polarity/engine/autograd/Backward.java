@@ -256,7 +256,7 @@ public final class Backward {
             }
             g = leaf.applyLeafHooks(g);
             if (inputs == null) {
-                leaf.accumulateGrad(g);
+                leaf.accumulateGrad(g, true); // g leaves the pass here: nothing else holds it
                 return;
             }
             deliver(captureAtLeaf.get(leaf), leaf, g);

@@ -18,6 +18,9 @@ public final class Gemm {
          * columns past b.n() are not written.
          */
         void gemmPacked(int m, float[] a, int aOff, int lda, PackedB b, int panel0, int panel1, float[] c, int cOff, int ldc);
+
+        /** As {@link #gemmPacked}, with A given transposed: A(i, p) = a[aOff + p * lda + i], A^T being [b.k() x m]. */
+        void gemmPackedTransA(int m, float[] a, int aOff, int lda, PackedB b, int panel0, int panel1, float[] c, int cOff, int ldc);
     }
 
     /**
@@ -45,6 +48,27 @@ public final class Gemm {
     public static void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, boolean transB,
                             float[] c, int cOff, int ldc) {
         run(best(), m, n, k, a, aOff, lda, b, bOff, ldb, transB, c, cOff, ldc);
+    }
+
+    /**
+     * C = A * B with A given transposed (A^T row-major [b.k() x m], row stride lda), split over the
+     * pool by blocks of rows of C: the kernel copies each block of A once, which a split by columns
+     * would repeat in every task. Blocks of 64 rows, or 32 when that makes too few to share out
+     * (384 rows, a hidden-size weight, in 12 tasks rather than 6).
+     */
+    public static void runPackedTransA(Kernel kernel, int m, float[] a, int aOff, int lda, PackedB b, float[] c, int cOff,
+                                       int ldc) {
+        int threads = Parallel.threads();
+        int rows = m >= 64 * 4 * threads ? 64 : 32;
+        int blocks = (m + rows - 1) / rows;
+        if (threads == 1 || blocks < 2 || (long) m * b.n() * b.k() < (1 << 20)) {
+            kernel.gemmPackedTransA(m, a, aOff, lda, b, 0, b.panels(), c, cOff, ldc);
+            return;
+        }
+        Parallel.forEach(blocks, t -> {
+            int r0 = t * rows;
+            kernel.gemmPackedTransA(Math.min(rows, m - r0), a, aOff + r0, lda, b, 0, b.panels(), c, cOff + r0 * ldc, ldc);
+        });
     }
 
     /**

@@ -24,18 +24,33 @@ public final class PackedB {
 
     /** Packs {@code w}, row-major [n x k] with row stride k starting at {@code off}: B = w^T. */
     public static PackedB ofTransposed(float[] w, int off, int n, int k) {
+        return ofTransposed(w, off, n, k, null);
+    }
+
+    /**
+     * As above, into {@code reuse}'s floats when it has the same shape (a weight repacked after an
+     * optimizer step): no fresh array to allocate and zero. {@code reuse} must no longer be read.
+     */
+    public static PackedB ofTransposed(float[] w, int off, int n, int k, PackedB reuse) {
         if (n < 1 || k < 1 || off < 0 || (long) off + (long) n * k > w.length) {
             throw new IllegalArgumentException("PackedB: [" + n + " x " + k + "] at " + off + " does not fit in " + w.length);
         }
         int panels = (n + PANEL - 1) / PANEL;
-        float[] data = new float[panels * k * PANEL];
-        for (int j = 0; j < n; j++) {
-            int base = (j / PANEL) * k * PANEL + j % PANEL;
-            int src = off + j * k;
+        float[] data = reuse != null && reuse.n == n && reuse.k == k ? reuse.data : new float[panels * k * PANEL];
+        // Panel by panel, split over the pool (training repacks every weight after each step), each
+        // written in order while its 24 source rows are read side by side.
+        Parallel.forEach(panels, j -> {
+            int j0 = j * PANEL;
+            int width = Math.min(PANEL, n - j0);
+            int base = j * k * PANEL;
             for (int p = 0; p < k; p++) {
-                data[base + p * PANEL] = w[src + p];
+                int dst = base + p * PANEL;
+                int src = off + j0 * k + p;
+                for (int jj = 0; jj < width; jj++) {
+                    data[dst + jj] = w[src + jj * k];
+                }
             }
-        }
+        });
         return new PackedB(n, k, data);
     }
 
@@ -46,20 +61,25 @@ public final class PackedB {
      * kernel that reads B in place.
      */
     public static PackedB of(float[] b, int off, int k, int n, int ldb) {
+        return of(b, off, k, n, ldb, null);
+    }
+
+    /** As above, into {@code reuse}'s floats when it has the same shape; {@code reuse} must no longer be read. */
+    public static PackedB of(float[] b, int off, int k, int n, int ldb, PackedB reuse) {
         if (n < 1 || k < 1 || off < 0 || ldb < n || (long) off + (long) (k - 1) * ldb + n > b.length) {
             throw new IllegalArgumentException("PackedB: [" + k + " x " + n + "] at " + off + " with row stride " + ldb
                     + " does not fit in " + b.length);
         }
         int panels = (n + PANEL - 1) / PANEL;
-        float[] data = new float[panels * k * PANEL];
-        for (int j = 0; j < panels; j++) {
+        float[] data = reuse != null && reuse.n == n && reuse.k == k ? reuse.data : new float[panels * k * PANEL];
+        Parallel.forEach(panels, j -> {
             int c0 = j * PANEL;
             int width = Math.min(PANEL, n - c0);
             int base = j * k * PANEL;
             for (int p = 0; p < k; p++) {
                 System.arraycopy(b, off + p * ldb + c0, data, base + p * PANEL, width);
             }
-        }
+        });
         return new PackedB(n, k, data);
     }
 

@@ -37,6 +37,17 @@ final class ScalarGemm implements Gemm.Kernel {
 
     @Override
     public void gemmPacked(int m, float[] a, int aOff, int lda, PackedB b, int panel0, int panel1, float[] c, int cOff, int ldc) {
+        packed(m, a, aOff, lda, 1, b, panel0, panel1, c, cOff, ldc);
+    }
+
+    @Override
+    public void gemmPackedTransA(int m, float[] a, int aOff, int lda, PackedB b, int panel0, int panel1, float[] c, int cOff, int ldc) {
+        packed(m, a, aOff, 1, lda, b, panel0, panel1, c, cOff, ldc);
+    }
+
+    /** A(i, q) = a[aOff + i * rowStep + q * colStep]. */
+    private static void packed(int m, float[] a, int aOff, int rowStep, int colStep, PackedB b, int panel0, int panel1,
+                               float[] c, int cOff, int ldc) {
         int k = b.k();
         int p = PackedB.PANEL;
         float[] w = b.data();
@@ -45,11 +56,11 @@ final class ScalarGemm implements Gemm.Kernel {
             int cols = Math.min(p, b.n() - j0);
             int base = panel * k * p;
             for (int i = 0; i < m; i++) {
-                int ai = aOff + i * lda;
+                int ai = aOff + i * rowStep;
                 for (int jj = 0; jj < cols; jj++) {
                     float s = 0f;
                     for (int q = 0; q < k; q++) {
-                        s += a[ai + q] * w[base + q * p + jj];
+                        s += a[ai + q * colStep] * w[base + q * p + jj];
                     }
                     c[cOff + i * ldc + j0 + jj] = s;
                 }

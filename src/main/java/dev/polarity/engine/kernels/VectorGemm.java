@@ -73,6 +73,11 @@ final class VectorGemm implements Gemm.Kernel {
         VectorPackedGemm.gemm(eightRowTiles, m, a, aOff, lda, b, panel0, panel1, c, cOff, ldc);
     }
 
+    @Override
+    public void gemmPackedTransA(int m, float[] a, int aOff, int lda, PackedB b, int panel0, int panel1, float[] c, int cOff, int ldc) {
+        VectorPackedGemm.gemmTransA(eightRowTiles, m, a, aOff, lda, b, panel0, panel1, c, cOff, ldc);
+    }
+
     /** One [mc x kc] block of A times one [kc x n] block of B, into C (added to C when {@code acc}). */
     private static void blockNN(int mc, int n, int kc, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float[] c, int cOff, int ldc, boolean acc) {

@@ -3,6 +3,7 @@ package dev.polarity.engine.tensor;
 import dev.polarity.engine.autograd.GradMode;
 import dev.polarity.engine.autograd.Node;
 import dev.polarity.engine.kernels.MathFns;
+import dev.polarity.engine.kernels.Parallel;
 
 /** Broadcasting binary ops, unary maths and the in-place writes, each with its backward rule beside it. */
 final class Elementwise {
@@ -18,9 +19,15 @@ final class Elementwise {
         float[] out = new float[outShape.numel()];
         if (a.shape.equals(b.shape) && a.isContiguous() && b.isContiguous()) {
             // Unit strides spelled out: C2 vectorizes these loops, not the strided ones. Gradient sums
-            // and dropout run this on whole activations. One thread: a memory-bound pass this short
-            // is not worth a hand-over to the pool.
-            dense(op, a.storage.data, a.offset, b.storage.data, b.offset, out, 0, out.length);
+            // and dropout run this on whole activations, split over the pool when large.
+            float[] ad = a.storage.data;
+            float[] bd = b.storage.data;
+            if (out.length < Strided.PARALLEL_FLOATS) {
+                dense(op, ad, a.offset, bd, b.offset, out, 0, out.length);
+            } else {
+                Parallel.forRows(out.length, Strided.PARALLEL_FLOATS / 4,
+                        (i0, n) -> dense(op, ad, a.offset + i0, bd, b.offset + i0, out, i0, n));
+            }
         } else {
             broadcastLoop(op, a, b, outShape, out);
         }
@@ -213,9 +220,11 @@ final class Elementwise {
         float[] d = t.storage.data;
         if (t.isContiguous() && o.isContiguous() && o.shape.equals(t.shape)) {
             float[] src = o.storage.data;
-            for (int i = 0, n = t.numel(); i < n; i++) {
-                d[t.offset + i] += alpha * src[o.offset + i];
-            }
+            Parallel.forRows(t.numel(), Strided.PARALLEL_FLOATS / 4, (i0, n) -> {
+                for (int i = i0; i < i0 + n; i++) {
+                    d[t.offset + i] += alpha * src[o.offset + i];
+                }
+            });
         } else {
             float[] cur = t.contiguousCopyData();
             float[] add = o.expand(t.shape.toArray()).contiguousCopyData();

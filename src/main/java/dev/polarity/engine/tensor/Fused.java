@@ -40,15 +40,22 @@ final class Fused {
         int xo = xs.offset;
         float[] bd = b == null ? null : flat(b);
         float[] z = new float[rows * out];
+        float[] y = act == Rows.Activation.NONE ? z : new float[rows * out];
         Rows kernel = Rows.best();
-        Gemm.runPacked(Gemm.best(), rows, xd, xo, in, PackCache.transposed(w), z, 0, out, bd == null ? null
-                : (r0, n, c0, cols) -> kernel.biasActivation(z, r0 * out + c0, out, n, cols, bd, c0, Rows.Activation.NONE));
-        float[] y = z;
-        if (act != Rows.Activation.NONE) {
-            y = z.clone();
-            float[] yy = y;
-            Parallel.forRows(rows, 16, (r0, n) -> kernel.biasActivation(yy, r0 * out, out, n, out, null, 0, act));
-        }
+        // Bias, then (when there is one) the activation into y, on each block of the GEMM's output
+        // while it is still in cache; backward needs z too.
+        Gemm.Epilogue epilogue = act == Rows.Activation.NONE
+                ? (bd == null ? null : (r0, n, c0, cols) -> kernel.biasActivation(z, r0 * out + c0, out, n, cols, bd, c0, act))
+                : (r0, n, c0, cols) -> {
+                    if (bd != null) {
+                        kernel.biasActivation(z, r0 * out + c0, out, n, cols, bd, c0, Rows.Activation.NONE);
+                    }
+                    for (int r = r0; r < r0 + n; r++) {
+                        System.arraycopy(z, r * out + c0, y, r * out + c0, cols);
+                    }
+                    kernel.biasActivation(y, r0 * out + c0, out, n, cols, null, 0, act);
+                };
+        Gemm.runPacked(Gemm.best(), rows, xd, xo, in, PackCache.transposed(w), z, 0, out, epilogue);
         int[] dims = x.shape.toArray();
         dims[dims.length - 1] = out;
         Tensor result = Tensor.wrap(y, Shape.of(dims));
@@ -57,51 +64,114 @@ final class Fused {
         Shape wShape = w.shape;
         float[] yFinal = y;
         return Node.recordMasked("linear", result, new Tensor[] {x, w, b}, saved, (g, needed) -> {
-            float[] gz = g.contiguousCopyData();
-            if (act != Rows.Activation.NONE) {
-                Parallel.forRows(rows, 16, (r0, n) -> kernel.activationGrad(gz, z, yFinal, r0 * out, n * out, act));
+            // The incoming gradient is read where it lies when its rows are evenly spaced (the
+            // query, key and value slices of one concatenated gradient are); the activation's
+            // derivative is applied to a copy.
+            float[] gz;
+            int go;
+            int ldg;
+            if (act == Rows.Activation.NONE && rowsInPlace(g)) {
+                gz = g.storage.data;
+                go = g.offset;
+                ldg = g.dim() == 1 ? out : g.strides[g.dim() - 2];
+            } else {
+                float[] copy = g.contiguousCopyData();
+                if (act != Rows.Activation.NONE) {
+                    Parallel.forRows(rows, 16, (r0, n) -> kernel.activationGrad(copy, z, yFinal, r0 * out, n * out, act));
+                }
+                gz = copy;
+                go = 0;
+                ldg = out;
             }
             Tensor gx = null;
             if (needed[0]) {
                 float[] gxd = new float[rows * in];
-                Gemm.runPacked(Gemm.best(), rows, gz, 0, out, PackCache.plain(w), gxd, 0, in, null);
+                Gemm.runPacked(Gemm.best(), rows, gz, go, ldg, PackCache.plain(w), gxd, 0, in, null);
                 gx = Tensor.wrap(gxd, xShape);
             }
             Tensor gw = null;
             if (needed[1]) {
-                float[] gzt = transpose(gz, rows, out);
-                float[] gwd = new float[out * in];
-                Gemm.runPacked(Gemm.best(), out, gzt, 0, rows, PackedB.of(xd, xo, rows, in, in), gwd, 0, in, null);
-                gw = Tensor.wrap(gwd, wShape);
+                gw = Tensor.ownedGradient(weightGrad(gz, go, ldg, xs, rows, in, out), wShape);
             }
-            Tensor gb = bd == null || !needed[2] ? null : Tensor.wrap(columnSums(gz, rows, out), Shape.of(out));
+            Tensor gb = bd == null || !needed[2] ? null : Tensor.ownedGradient(columnSums(gz, go, ldg, rows, out), Shape.of(out));
             return new Tensor[] {gx, gw, gb};
         });
     }
 
-    static float[] transpose(float[] a, int rows, int cols) {
-        float[] t = new float[rows * cols];
-        Parallel.forRows(cols, 32, (c0, n) -> {
-            for (int r = 0; r < rows; r++) {
-                int src = r * cols;
-                for (int c = c0; c < c0 + n; c++) {
-                    t[c * rows + r] = a[src + c];
-                }
+    /** True when t's rows (all dimensions but the last, flattened) are evenly spaced and each is contiguous. */
+    private static boolean rowsInPlace(Tensor t) {
+        if (t.isContiguous()) {
+            return true;
+        }
+        int d = t.dim();
+        if (d < 2 || t.strides[d - 1] != 1) {
+            return false;
+        }
+        for (int i = d - 2; i > 0; i--) {
+            if (t.strides[i - 1] != t.strides[i] * t.size(i)) {
+                return false;
             }
-        });
-        return t;
+        }
+        return true;
     }
 
-    static float[] columnSums(float[] a, int rows, int cols) {
-        float[] s = new float[cols];
-        Parallel.forRows(cols, 64, (c0, n) -> {
-            for (int r = 0; r < rows; r++) {
-                int o = r * cols;
-                for (int c = c0; c < c0 + n; c++) {
-                    s[c] += a[o + c];
+    /**
+     * dW [out, in] = gz^T x for gz [rows, out] (row stride ldg, at go) and x [rows, in] (at xo): the
+     * kernel reads gz as a transposed A, so it is not copied.
+     */
+    static float[] weightGrad(float[] gz, int go, int ldg, Tensor x, int rows, int in, int out) {
+        float[] gwd = new float[out * in];
+        Gemm.runPackedTransA(Gemm.best(), out, gz, go, ldg, packedInput(x, rows, in), gwd, 0, in);
+        return gwd;
+    }
+
+    /** The input a backward GEMM packed last on this thread, and where it came from. */
+    private record PackedInput(Storage storage, int version, int offset, int rows, int in, PackedB packed) {}
+
+    private static final ThreadLocal<PackedInput> LAST_INPUT = new ThreadLocal<>();
+
+    /**
+     * x [rows, in] packed for dW. Query, key and value share their input and their backward rules
+     * run one after another, so the last packing is kept and reused while it matches; its floats
+     * are reused for the next input of the same shape. Only this thread ever reads them, and only
+     * inside {@link #weightGrad}. x is contiguous; an in-place write to it bumps its version.
+     */
+    private static PackedB packedInput(Tensor x, int rows, int in) {
+        PackedInput last = LAST_INPUT.get();
+        if (last != null && last.storage() == x.storage && last.version() == x.version() && last.offset() == x.offset
+                && last.rows() == rows && last.in() == in) {
+            return last.packed();
+        }
+        PackedB packed = PackedB.of(x.storage.data, x.offset, rows, in, in, last == null ? null : last.packed());
+        LAST_INPUT.set(new PackedInput(x.storage, x.version(), x.offset, rows, in, packed));
+        return packed;
+    }
+
+    /**
+     * Sums of the columns of a [rows, cols] block with row stride ld: each task adds up a run of
+     * whole rows (streamed in order, the inner loop vectorized by C2) into a partial sum of its own,
+     * and the partials are added at the end.
+     */
+    static float[] columnSums(float[] a, int off, int ld, int rows, int cols) {
+        int tasks = Math.max(1, Math.min(Parallel.threads() * 4, rows / 32));
+        float[][] parts = new float[tasks][cols];
+        Parallel.forEach(tasks, t -> {
+            float[] part = parts[t];
+            int r1 = (int) ((long) rows * (t + 1) / tasks);
+            for (int r = (int) ((long) rows * t / tasks); r < r1; r++) {
+                int o = off + r * ld;
+                for (int c = 0; c < cols; c++) {
+                    part[c] += a[o + c];
                 }
             }
         });
+        float[] s = parts[0];
+        for (int t = 1; t < tasks; t++) {
+            float[] part = parts[t];
+            for (int c = 0; c < cols; c++) {
+                s[c] += part[c];
+            }
+        }
         return s;
     }
 
@@ -150,7 +220,7 @@ final class Fused {
                 }
             }
             Tensor gx = Tensor.wrap(gs, shape);
-            return new Tensor[] {gx, gx, Tensor.wrap(gGamma, Shape.of(n)), Tensor.wrap(gBeta, Shape.of(n))};
+            return new Tensor[] {gx, gx, Tensor.ownedGradient(gGamma, Shape.of(n)), Tensor.ownedGradient(gBeta, Shape.of(n))};
         });
     }
 

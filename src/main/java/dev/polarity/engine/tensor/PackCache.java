@@ -41,8 +41,11 @@ final class PackCache {
         Entry e = cache.get(w.storage);
         int version = w.version();
         if (e == null || e.version() != version) {
+            // After an optimizer step the old panels are repacked in place: the weight they held
+            // is gone, and a pass still reading them would be racing that step anyway.
+            PackedB old = e == null ? null : e.packed();
             float[] d = w.storage.data;
-            e = new Entry(version, transposed ? PackedB.ofTransposed(d, 0, out, in) : PackedB.of(d, 0, out, in, in));
+            e = new Entry(version, transposed ? PackedB.ofTransposed(d, 0, out, in, old) : PackedB.of(d, 0, out, in, in, old));
             cache.put(w.storage, e);
         }
         return e.packed();

@@ -20,6 +20,8 @@ public class Tensor {
     final int offset;
     final Shape shape;
     final int[] strides;
+    /** See {@link #ownedGradient}. */
+    private boolean ownedGradient;
     private final boolean inference;
     /** For a view: the tensor that owns the storage (never itself a view), as PyTorch's {@code _base}. */
     private final Tensor base;
@@ -47,6 +49,17 @@ public class Tensor {
     }
 
     /** A fresh contiguous tensor that owns {@code data}. */
+    /**
+     * A gradient a backward rule computed into an array of its own and hands to exactly one input:
+     * a leaf's first gradient may keep it instead of copying it (as PyTorch's AccumulateGrad steals
+     * a gradient nothing else holds). Never for a tensor a rule returns twice or keeps.
+     */
+    static Tensor ownedGradient(float[] data, Shape shape) {
+        Tensor t = wrap(data, shape);
+        t.ownedGradient = true;
+        return t;
+    }
+
     static Tensor wrap(float[] data, Shape shape) {
         if (data.length != shape.numel()) {
             throw new IllegalArgumentException("fromArray: " + data.length + " values do not fill shape " + shape);
@@ -243,8 +256,21 @@ public class Tensor {
      * PyTorch; uncontended, the lock costs nothing measurable next to the add.
      */
     public synchronized void accumulateGrad(Tensor g) {
+        accumulateGrad(g, false);
+    }
+
+    /**
+     * As above; with {@code mayKeep}, the caller hands {@code g} over (it keeps no reference and
+     * returns it to no one), so an owned gradient becomes this leaf's first {@code grad} as it is.
+     */
+    public synchronized void accumulateGrad(Tensor g, boolean mayKeep) {
         if (grad == null) {
-            grad = g.contiguousCopy();
+            if (mayKeep && g.ownedGradient && hooks == null && g.shape.equals(shape)) {
+                g.ownedGradient = false;
+                grad = g;
+            } else {
+                grad = g.contiguousCopy();
+            }
         } else {
             Elementwise.addInPlace(grad, g, 1f);
         }

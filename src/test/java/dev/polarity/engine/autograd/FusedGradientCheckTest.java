@@ -39,6 +39,61 @@ class FusedGradientCheckTest {
         }
     }
 
+    /**
+     * Gradients that arrive as views: slices of a concatenation (rows strided, as query, key and
+     * value's are) and an expanded one (every row the same storage) are read in place, not copied.
+     */
+    @Test
+    void linearOfGradientsThatAreViews() {
+        check("linear under concat", in -> Tensor.concat(1, Functional.linear(in[0], in[1], in[2], Activation.NONE),
+                Functional.linear(in[0], in[3], null, Activation.NONE)), randn(1, 6, 5), randn(2, 4, 5), randn(3, 4), randn(4, 3, 5));
+        Tensor x = randn(5, 30, 9);
+        Tensor w = randn(6, 27, 9);
+        Tensor b = randn(7, 27);
+        Functional.linear(x, w, b, Activation.NONE).sum().backward();
+        Tensor x2 = x.detach().requiresGrad(true);
+        Tensor w2 = w.detach().requiresGrad(true);
+        Tensor b2 = b.detach().requiresGrad(true);
+        x2.matmul(w2.t()).add(b2).sum().backward();
+        assertSame(x.grad(), x2.grad());
+        assertSame(w.grad(), w2.grad());
+        assertSame(b.grad(), b2.grad());
+    }
+
+    /**
+     * A weight's first gradient is the rule's own array, kept as .grad without a copy: a second
+     * pass must add to it, and a tensor a hook kept must not change under later passes.
+     */
+    @Test
+    void keptLeafGradientsAccumulateAndAreNotShared() {
+        Tensor x = randn(20, 6, 5);
+        Tensor w = randn(21, 4, 5);
+        Tensor b = randn(22, 4);
+        Functional.linear(x, w, b, Activation.GELU).sum().backward();
+        float[] once = w.grad().toArray();
+        float[] onceBias = b.grad().toArray();
+        Functional.linear(x, w, b, Activation.GELU).sum().backward();
+        float[] twice = w.grad().toArray();
+        for (int i = 0; i < once.length; i++) {
+            assertThat(twice[i]).isCloseTo(2 * once[i], within(1e-5f * Math.max(1f, Math.abs(once[i]))));
+        }
+        assertThat(b.grad().toArray()[0]).isCloseTo(2 * onceBias[0], within(1e-5f));
+
+        Tensor w2 = randn(23, 4, 5);
+        Tensor[] seen = new Tensor[1];
+        w2.registerHook(g -> {
+            if (seen[0] == null) {
+                seen[0] = g; // the first pass's gradient, kept
+            }
+            return null;
+        });
+        Functional.linear(x, w2, null, Activation.NONE).sum().backward();
+        float[] first = seen[0].toArray();
+        Functional.linear(x, w2, null, Activation.NONE).sum().backward();
+        assertThat(seen[0].toArray()).containsExactly(first);
+        assertThat(w2.grad().toArray()[0]).isCloseTo(2 * first[0], within(1e-5f * Math.max(1f, Math.abs(first[0]))));
+    }
+
     @Test
     void linearMatchesMatmulPlusBiasThenActivation() {
         Tensor x = Tensor.randn(1, 37, 48);

@@ -123,6 +123,64 @@ class PackedGemmTest {
         }
     }
 
+    /** A given transposed (as dW = dY^T X reads dY): each kernel, and the pool, against the plain product. */
+    @ParameterizedTest(name = "({0}x{2})^T^T * ({1}x{2})^T")
+    @MethodSource("shapes")
+    void transposedAMatchesThePlainProduct(int m, int n, int k) {
+        checkTransA(Gemm.scalar(), m, n, k, 1);
+        if (VectorSupport.available()) {
+            checkTransA(new VectorGemm(true), m, n, k, 1);
+            checkTransA(new VectorGemm(false), m, n, k, 1);
+        }
+    }
+
+    @Test
+    void transposedAOnTwoThreadsMatchesThePlainProduct() {
+        int saved = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            for (int[] s : new int[][] {{384, 384, 300}, {36, 1536, 50}, {390, 30, 200}}) {
+                checkTransA(Gemm.best(), s[0], s[1], s[2], 2);
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    private static void checkTransA(Gemm.Kernel kernel, int m, int n, int k, int threads) {
+        Random rnd = new Random(m * 7L + n * 131L + k);
+        int lda = m + 3, aOff = 5, ldc = n + 2;
+        float[] at = random(rnd, aOff + k * lda); // A^T: [k x m] with row stride lda
+        float[] a = new float[m * k];
+        for (int p = 0; p < k; p++) {
+            for (int i = 0; i < m; i++) {
+                a[i * k + p] = at[aOff + p * lda + i];
+            }
+        }
+        float[] w = random(rnd, n * k);
+        float[] expected = new float[m * n];
+        Gemm.scalar().gemm(m, n, k, a, 0, k, w, 0, k, true, expected, 0, n);
+        PackedB packed = PackedB.ofTransposed(w, 0, n, k);
+        float[] c = new float[m * ldc];
+        Arrays.fill(c, Float.NaN);
+        if (threads > 1) {
+            Gemm.runPackedTransA(kernel, m, at, aOff, lda, packed, c, 0, ldc);
+        } else {
+            kernel.gemmPackedTransA(m, at, aOff, lda, packed, 0, packed.panels(), c, 0, ldc);
+        }
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < ldc; j++) {
+                float got = c[i * ldc + j];
+                if (j >= n) {
+                    assertThat(got).as("m=%d n=%d k=%d: C(%d,%d) past n was written", m, n, k, i, j).isNaN();
+                } else {
+                    assertThat(Math.abs(got - expected[i * n + j])).as("%s m=%d n=%d k=%d at (%d,%d)",
+                            kernel.getClass().getSimpleName(), m, n, k, i, j).isLessThanOrEqualTo(1e-5f * k + 1e-6f);
+                }
+            }
+        }
+    }
+
     @Test
     void anUntransposedOperandPacksToTheSameProductAsItsTranspose() {
         Random rnd = new Random(11);
