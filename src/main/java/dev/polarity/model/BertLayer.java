@@ -117,12 +117,12 @@ final class BertLayer extends Module {
         }
 
         /**
-         * Query, key and value side by side in one [tokens, 3 hidden] tensor, then attention per
-         * sentence. Three GEMMs over the parameters themselves rather than one over a stacked copy:
-         * their packed panels then stay cached while the weights do not change.
+         * Query, key and value side by side in one [tokens, 3 hidden] tensor, one op over the three
+         * weights (their stacked panels are cached while none changes), then attention per sentence.
          */
         Tensor forward(Tensor x, int[] starts) {
-            Tensor qkv = Tensor.concat(1, query.forward(x), key.forward(x), value.forward(x));
+            Tensor qkv = Functional.linearConcat(x, new Tensor[] {query.weight(), key.weight(), value.weight()},
+                    new Tensor[] {query.bias(), key.bias(), value.bias()});
             return Functional.packedAttention(qkv, starts, heads, dropout.activeProbability(), dropout.random());
         }
     }

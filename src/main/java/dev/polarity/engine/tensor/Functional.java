@@ -70,6 +70,15 @@ public final class Functional {
         return Fused.linear(x, weight, bias, act.kernel());
     }
 
+    /**
+     * concat(x W1^T + b1, x W2^T + b2, ..) along the last dimension as one recorded op: maps of one
+     * input side by side (attention's query, key and value), one GEMM for all of them each way.
+     * Biases may be null.
+     */
+    public static Tensor linearConcat(Tensor x, Tensor[] weights, Tensor[] biases) {
+        return LinearConcat.apply(x, weights, biases);
+    }
+
     /** LayerNorm(x + residual) * gamma + beta over the last dimension, one recorded op. */
     public static Tensor addLayerNorm(Tensor x, Tensor residual, Tensor gamma, Tensor beta, float eps) {
         return Fused.addLayerNorm(x, residual, gamma, beta, eps);

@@ -22,7 +22,7 @@ final class Fused {
         return t.isContiguous() ? t.offset : 0;
     }
 
-    private static float[] flat(Tensor t) {
+    static float[] flat(Tensor t) {
         return t.isContiguous() && t.offset == 0 && t.storage.data.length == t.numel() ? t.storage.data : t.contiguousCopyData();
     }
 
@@ -99,7 +99,7 @@ final class Fused {
     }
 
     /** True when t's rows (all dimensions but the last, flattened) are evenly spaced and each is contiguous. */
-    private static boolean rowsInPlace(Tensor t) {
+    static boolean rowsInPlace(Tensor t) {
         if (t.isContiguous()) {
             return true;
         }

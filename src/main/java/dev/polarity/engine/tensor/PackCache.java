@@ -1,6 +1,7 @@
 package dev.polarity.engine.tensor;
 
 import dev.polarity.engine.kernels.PackedB;
+import java.lang.ref.WeakReference;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -28,6 +29,57 @@ final class PackCache {
     /** W packed as it is, for dX = dY W. */
     static PackedB plain(Tensor w) {
         return cached(PLAIN, w, false);
+    }
+
+    /** Weights stacked row after row, as they were when packed (weakly: the cache keeps no weight alive). */
+    private record Stack(WeakReference<Storage>[] storages, int[] versions, float[] rows, PackedB packed) {
+        boolean holds(Tensor[] ws) {
+            if (storages.length != ws.length) {
+                return false;
+            }
+            for (int j = 0; j < ws.length; j++) {
+                if (storages[j].get() != ws[j].storage || versions[j] != ws[j].version()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private static final Map<Storage, Stack> STACKED_TRANSPOSED = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Map<Storage, Stack> STACKED_PLAIN = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /**
+     * Weights [out_j, in] stacked into one [sum out_j, in], packed transposed (for y = x W^T) or as it
+     * is (for dX = dY W); cached under the first weight while none of them changes, repacked into
+     * the same arrays when one does.
+     */
+    @SuppressWarnings("unchecked")
+    static PackedB stacked(Tensor[] ws, boolean transposed) {
+        Map<Storage, Stack> cache = transposed ? STACKED_TRANSPOSED : STACKED_PLAIN;
+        Stack e = cache.get(ws[0].storage);
+        if (e != null && e.holds(ws)) {
+            return e.packed();
+        }
+        int in = ws[0].size(1);
+        int total = 0;
+        for (Tensor w : ws) {
+            total += w.size(0);
+        }
+        float[] rows = e != null && e.rows().length == total * in ? e.rows() : new float[total * in];
+        WeakReference<Storage>[] storages = new WeakReference[ws.length];
+        int[] versions = new int[ws.length];
+        int at = 0;
+        for (int j = 0; j < ws.length; j++) {
+            Strided.copyTo(ws[j], rows, at);
+            at += ws[j].numel();
+            storages[j] = new WeakReference<>(ws[j].storage);
+            versions[j] = ws[j].version();
+        }
+        PackedB old = e == null ? null : e.packed();
+        PackedB packed = transposed ? PackedB.ofTransposed(rows, 0, total, in, old) : PackedB.of(rows, 0, total, in, in, old);
+        cache.put(ws[0].storage, new Stack(storages, versions, rows, packed));
+        return packed;
     }
 
     private static PackedB cached(Map<Storage, Entry> cache, Tensor w, boolean transposed) {

@@ -95,6 +95,19 @@ class FusedGradientCheckTest {
     }
 
     @Test
+    void linearConcatOfSeveralMaps() {
+        check("linearConcat", in -> Functional.linearConcat(in[0], new Tensor[] {in[1], in[2], in[3]}, new Tensor[] {in[4], null, in[5]}),
+                randn(30, 2, 3, 5), randn(31, 4, 5), randn(32, 3, 5), randn(33, 25, 5), randn(34, 4), randn(35, 25));
+        Tensor x = Tensor.randn(36, 29, 48);
+        Tensor w1 = Tensor.randn(37, 48, 48);
+        Tensor w2 = Tensor.randn(38, 24, 48);
+        Tensor b1 = Tensor.randn(39, 48);
+        Tensor b2 = Tensor.randn(40, 24);
+        assertSame(Functional.linearConcat(x, new Tensor[] {w1, w2}, new Tensor[] {b1, b2}),
+                Tensor.concat(1, x.matmul(w1.t()).add(b1), x.matmul(w2.t()).add(b2)));
+    }
+
+    @Test
     void linearMatchesMatmulPlusBiasThenActivation() {
         Tensor x = Tensor.randn(1, 37, 48);
         Tensor w = Tensor.randn(2, 70, 48);
