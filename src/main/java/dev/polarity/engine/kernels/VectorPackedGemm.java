@@ -34,7 +34,47 @@ final class VectorPackedGemm {
 
     static void gemm(boolean eightRowTiles, int m, float[] a, int aOff, int lda, PackedB b, int panel0, int panel1,
                      float[] c, int cOff, int ldc) {
-        gemm(eightRowTiles, false, m, a, aOff, lda, b, panel0, panel1, c, cOff, ldc);
+        if (3 * L != PackedB.PANEL) {
+            FALLBACK.gemmPacked(m, a, aOff, lda, b, panel0, panel1, c, cOff, ldc);
+            return;
+        }
+        int k = b.k();
+        float[] w = b.data();
+        for (int i0 = 0; i0 < m; i0 += MC) {
+            int mc = Math.min(MC, m - i0);
+            for (int panel = panel0; panel < panel1; panel++) {
+                int j0 = panel * PackedB.PANEL;
+                int wi = panel * k * PackedB.PANEL;
+                int cols = Math.min(PackedB.PANEL, b.n() - j0);
+                int ai = aOff + i0 * lda;
+                int ci = cOff + i0 * ldc + j0;
+                if (cols == PackedB.PANEL) {
+                    int i = 0;
+                    if (eightRowTiles) {
+                        for (; i + 8 <= mc; i += 8) {
+                            packed8x3(k, a, ai + i * lda, lda, w, wi, c, ci + i * ldc, ldc);
+                        }
+                    }
+                    for (; i + 4 <= mc; i += 4) {
+                        packed4x3(k, a, ai + i * lda, lda, w, wi, c, ci + i * ldc, ldc);
+                    }
+                    if (i + 2 <= mc) {
+                        packed2x3(k, a, ai + i * lda, lda, w, wi, c, ci + i * ldc, ldc);
+                        i += 2;
+                    }
+                    if (i < mc) {
+                        packed1x3(k, a, ai + i * lda, w, wi, c, ci + i * ldc);
+                    }
+                } else {
+                    // The last, partial panel: whole vectors into a row buffer, then the valid columns.
+                    float[] row = new float[PackedB.PANEL];
+                    for (int i = 0; i < mc; i++) {
+                        packed1x3(k, a, ai + i * lda, w, wi, row, 0);
+                        System.arraycopy(row, 0, c, ci + i * ldc, cols);
+                    }
+                }
+            }
+        }
     }
 
     /**
@@ -62,65 +102,35 @@ final class VectorPackedGemm {
             for (int p = 0; p < k; p++) {
                 System.arraycopy(a, aOff + p * lda + i0, block, p * MC, mc);
             }
-            gemm(eightRowTiles, true, mc, block, 0, MC, b, panel0, panel1, c, cOff + i0 * ldc, ldc);
+            transposedBlock(eightRowTiles, mc, block, b, panel0, panel1, c, cOff + i0 * ldc, ldc);
         }
     }
 
-    private static void gemm(boolean eightRowTiles, boolean transA, int m, float[] a, int aOff, int lda, PackedB b,
-                             int panel0, int panel1, float[] c, int cOff, int ldc) {
-        if (3 * L != PackedB.PANEL) {
-            FALLBACK.gemmPacked(m, a, aOff, lda, b, panel0, panel1, c, cOff, ldc);
-            return;
-        }
+    /** mc (at most MC) rows of A, copied out as [k x MC], times the panels: the tiles read a[p * MC + i]. */
+    private static void transposedBlock(boolean eightRowTiles, int mc, float[] block, PackedB b, int panel0, int panel1,
+                                        float[] c, int cOff, int ldc) {
         int k = b.k();
         float[] w = b.data();
-        int rowStep = transA ? 1 : lda; // from one row of A to the next
-        for (int i0 = 0; i0 < m; i0 += MC) {
-            int mc = Math.min(MC, m - i0);
-            for (int panel = panel0; panel < panel1; panel++) {
-                int j0 = panel * PackedB.PANEL;
-                int wi = panel * k * PackedB.PANEL;
-                int cols = Math.min(PackedB.PANEL, b.n() - j0);
-                int ai = aOff + i0 * rowStep;
-                int ci = cOff + i0 * ldc + j0;
-                if (cols == PackedB.PANEL && transA) {
-                    int i = 0;
-                    if (eightRowTiles) {
-                        for (; i + 8 <= mc; i += 8) {
-                            packedT8x3(k, a, ai + i, lda, w, wi, c, ci + i * ldc, ldc);
-                        }
+        for (int panel = panel0; panel < panel1; panel++) {
+            int j0 = panel * PackedB.PANEL;
+            int wi = panel * k * PackedB.PANEL;
+            int cols = Math.min(PackedB.PANEL, b.n() - j0);
+            int ci = cOff + j0;
+            int i = 0;
+            if (cols == PackedB.PANEL) {
+                if (eightRowTiles) {
+                    for (; i + 8 <= mc; i += 8) {
+                        packedT8x3(k, block, i, MC, w, wi, c, ci + i * ldc, ldc);
                     }
-                    for (; i < mc; i++) {
-                        packedT1x3(k, a, ai + i, lda, w, wi, c, ci + i * ldc);
-                    }
-                } else if (cols == PackedB.PANEL) {
-                    int i = 0;
-                    if (eightRowTiles) {
-                        for (; i + 8 <= mc; i += 8) {
-                            packed8x3(k, a, ai + i * lda, lda, w, wi, c, ci + i * ldc, ldc);
-                        }
-                    }
-                    for (; i + 4 <= mc; i += 4) {
-                        packed4x3(k, a, ai + i * lda, lda, w, wi, c, ci + i * ldc, ldc);
-                    }
-                    if (i + 2 <= mc) {
-                        packed2x3(k, a, ai + i * lda, lda, w, wi, c, ci + i * ldc, ldc);
-                        i += 2;
-                    }
-                    if (i < mc) {
-                        packed1x3(k, a, ai + i * lda, w, wi, c, ci + i * ldc);
-                    }
-                } else {
-                    // The last, partial panel: whole vectors into a row buffer, then the valid columns.
-                    float[] row = new float[PackedB.PANEL];
-                    for (int i = 0; i < mc; i++) {
-                        if (transA) {
-                            packedT1x3(k, a, ai + i, lda, w, wi, row, 0);
-                        } else {
-                            packed1x3(k, a, ai + i * lda, w, wi, row, 0);
-                        }
-                        System.arraycopy(row, 0, c, ci + i * ldc, cols);
-                    }
+                }
+                for (; i < mc; i++) {
+                    packedT1x3(k, block, i, MC, w, wi, c, ci + i * ldc);
+                }
+            } else {
+                float[] row = new float[PackedB.PANEL];
+                for (; i < mc; i++) {
+                    packedT1x3(k, block, i, MC, w, wi, row, 0);
+                    System.arraycopy(row, 0, c, ci + i * ldc, cols);
                 }
             }
         }
