@@ -7,7 +7,7 @@ import picocli.CommandLine.HelpCommand;
 @Command(name = "polarity", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Sentiment analysis on a Java tensor engine: a service and the commands that make and use its model.",
         subcommands = {ServeCommand.class, ImportCommand.class, TrainCommand.class, EvaluateCommand.class,
-            PredictCommand.class, ExplainEvalCommand.class, HelpCommand.class},
+            PredictCommand.class, ExplainEvalCommand.class, CalibrateCommand.class, HelpCommand.class},
         footer = {"", "With no command, or with Spring Boot options only (--server.port=9000), polarity serves."})
 final class PolarityCommand implements Runnable {
     @picocli.CommandLine.Spec

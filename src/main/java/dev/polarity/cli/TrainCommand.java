@@ -60,6 +60,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(paramLabel = "N", names = "--limit", defaultValue = "0", description = "first N training examples only, for trials (0: all)")
     int limit;
 
+    @Option(paramLabel = "N", names = "--validation", defaultValue = "0",
+            description = "hold N training examples out (drawn by --seed) to choose the saved step and fit the temperature;"
+                    + " dev is then scored once, at the end (0: dev chooses, no temperature)")
+    int validation;
+
     @ArgGroup(validate = false, heading = "%nOptimisation%n")
     TrainOptions.Optimisation optimisation = new TrainOptions.Optimisation();
 
@@ -76,7 +81,7 @@ final class TrainCommand implements Callable<Integer> {
         Path target = out != null ? out : OutputFolder.fresh(Path.of("runs"), LocalDateTime.now());
         Path state = checkpoints != null ? checkpoints : Path.of("checkpoints").resolve(target.getFileName());
         try {
-            return new TrainSettings(base, train, dev, target, state, seed, maxTokens, dtype, limit,
+            return new TrainSettings(base, train, dev, target, state, seed, maxTokens, dtype, limit, validation,
                     optimisation.toRecord(), schedule.toRecord(), distillation.toRecord(), augmentation.toRecord());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -103,7 +103,7 @@ final class Gradients {
         Batch batch = repeat(pieces, rows);
         try (GradMode.Scope grad = GradMode.enableGrad()) {
             Tensor words = Tensor.fromArray(rowsOfWords, rows, len, hidden).requiresGrad(true);
-            Tensor p = model.forwardFromWordEmbeddings(words, batch).softmax(-1).select(1, target);
+            Tensor p = model.probabilitiesOf(model.forwardFromWordEmbeddings(words, batch)).select(1, target);
             float[] values = p.toArray();
             // Rows are independent, so the gradient of their sum holds each row's own gradient.
             Tensor g = Autograd.grad(List.of(p.sum()), List.of(words), null, false).get(0);

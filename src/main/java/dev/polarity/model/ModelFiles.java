@@ -48,6 +48,7 @@ public final class ModelFiles {
         } catch (IllegalArgumentException e) {
             throw new IOException(dir.resolve(WEIGHTS) + ": " + e.getMessage(), e);
         }
+        model.setTemperature(CalibrationFile.temperature(dir));
         model.eval();
         return new Loaded(name(dir), model, new TextEncoder(dir.resolve(TOKENIZER), maxTokens));
     }

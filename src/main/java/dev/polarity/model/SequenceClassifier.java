@@ -20,6 +20,7 @@ public final class SequenceClassifier extends Module {
     private final Dropout dropout;
     private final Linear classifier;
     private final List<String> labels;
+    private volatile float temperature = 1f;
 
     public SequenceClassifier(BertConfig config, List<String> labels, Random rng) {
         if (labels.size() < 2) {
@@ -58,18 +59,52 @@ public final class SequenceClassifier extends Module {
     }
 
     /**
+     * The temperature probabilities divide the logits by (1 unless a calibration was fitted, see
+     * {@code calibrate}); the argmax, and so every predicted label, does not depend on it.
+     */
+    public float temperature() {
+        return temperature;
+    }
+
+    public void setTemperature(float t) {
+        if (!(t > 0f) || Float.isInfinite(t)) {
+            throw new IllegalArgumentException("temperature must be a positive finite number, got " + t);
+        }
+        temperature = t;
+    }
+
+    /** Class probabilities softmax(logits / temperature) [batch, labels], recorded like any op. */
+    public Tensor probabilitiesOf(Tensor logits) {
+        float t = temperature;
+        return (t == 1f ? logits : logits.mul(1f / t)).softmax(-1);
+    }
+
+    /**
      * Class probabilities [batch][labels] under noGrad(). Train/eval is the caller's switch: the
      * server and the evaluator put the model in eval() first; grad mode does not imply it.
      */
     public float[][] probabilities(Batch batch) {
         Tensor p;
         try (GradMode.Scope ignored = GradMode.noGrad()) {
-            p = forward(batch).softmax(-1);
+            p = probabilitiesOf(forward(batch));
         }
+        return rows(p, batch.size());
+    }
+
+    /** Logits [batch][labels] under noGrad(), what a calibration is fitted to. */
+    public float[][] logits(Batch batch) {
+        Tensor l;
+        try (GradMode.Scope ignored = GradMode.noGrad()) {
+            l = forward(batch);
+        }
+        return rows(l, batch.size());
+    }
+
+    private float[][] rows(Tensor t, int n) {
         int k = labels.size();
-        float[] flat = p.toArray();
-        float[][] out = new float[batch.size()][k];
-        for (int r = 0; r < out.length; r++) {
+        float[] flat = t.toArray();
+        float[][] out = new float[n][k];
+        for (int r = 0; r < n; r++) {
             System.arraycopy(flat, r * k, out[r], 0, k);
         }
         return out;

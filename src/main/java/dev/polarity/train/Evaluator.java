@@ -12,21 +12,43 @@ import java.util.function.UnaryOperator;
 public final class Evaluator {
     private Evaluator() {}
 
+    /** Logits [examples][labels] and the labels, both in data order: what a temperature is fitted to. */
+    public record Scored(float[][] logits, int[] labels, double seconds) {}
+
     public static Metrics evaluate(SequenceClassifier model, TextEncoder tokenizer, List<Example> data, int batchSize) {
         return evaluate(model, tokenizer, data, batchSize, UnaryOperator.identity());
     }
 
     public static Metrics evaluate(SequenceClassifier model, TextEncoder tokenizer, List<Example> data, int batchSize,
                                    UnaryOperator<String> normalize) {
+        Scored s = score(model, tokenizer, data, batchSize, normalize);
+        int k = model.labels().size();
+        int[][] confusion = new int[k][k];
+        for (int i = 0; i < s.labels().length; i++) {
+            confusion[s.labels()[i]][argmax(s.logits()[i])]++; // the temperature leaves the argmax as it is
+        }
+        double t = model.temperature();
+        boolean any = !data.isEmpty();
+        return new Metrics(model.labels(), confusion, data.size() / Math.max(s.seconds(), 1e-9), t,
+                any ? Calibration.ece(s.logits(), s.labels(), t) : 0, any ? Calibration.nll(s.logits(), s.labels(), t) : 0);
+    }
+
+    public static Scored score(SequenceClassifier model, TextEncoder tokenizer, List<Example> data, int batchSize,
+                               UnaryOperator<String> normalize) {
         boolean wasTraining = model.isTraining();
         model.eval();
         long start = System.nanoTime();
         int k = model.labels().size();
-        int[][] confusion = new int[k][k];
+        float[][] logits = new float[data.size()][];
+        int[] labels = new int[data.size()];
         try {
             List<TextEncoder.Encoded> encoded = new ArrayList<>(data.size());
-            for (Example e : data) {
-                encoded.add(tokenizer.encode(normalize.apply(e.text())));
+            for (int i = 0; i < data.size(); i++) {
+                labels[i] = data.get(i).label();
+                if (labels[i] < 0 || labels[i] >= k) {
+                    throw new IllegalArgumentException("label " + labels[i] + " is outside the model's " + k + " labels");
+                }
+                encoded.add(tokenizer.encode(normalize.apply(data.get(i).text())));
             }
             List<Integer> order = new ArrayList<>();
             for (int i = 0; i < data.size(); i++) {
@@ -36,20 +58,15 @@ public final class Evaluator {
             for (int s = 0; s < order.size(); s += batchSize) {
                 List<Integer> idx = order.subList(s, Math.min(order.size(), s + batchSize));
                 Batch b = TextEncoder.pad(idx.stream().map(encoded::get).toList());
-                float[][] p = model.probabilities(b);
+                float[][] l = model.logits(b);
                 for (int r = 0; r < idx.size(); r++) {
-                    int label = data.get(idx.get(r)).label();
-                    if (label < 0 || label >= k) {
-                        throw new IllegalArgumentException("label " + label + " is outside the model's " + k + " labels");
-                    }
-                    confusion[label][argmax(p[r])]++;
+                    logits[idx.get(r)] = l[r];
                 }
             }
         } finally {
             model.train(wasTraining);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new Metrics(model.labels(), confusion, data.size() / Math.max(seconds, 1e-9));
+        return new Scored(logits, labels, (System.nanoTime() - start) / 1e9);
     }
 
     static int argmax(float[] v) {

@@ -4,8 +4,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Accuracy, per-class precision/recall/F1 and the confusion matrix (rows: true label, columns: predicted). */
-public record Metrics(List<String> labels, int[][] confusion, double examplesPerSecond) {
+/**
+ * Accuracy, per-class precision/recall/F1 and the confusion matrix (rows: true label, columns:
+ * predicted); with how well the probabilities are calibrated at the model's temperature: expected
+ * calibration error and mean negative log-likelihood (see {@link Calibration}).
+ */
+public record Metrics(List<String> labels, int[][] confusion, double examplesPerSecond, double temperature, double ece,
+                      double nll) {
     public int count() {
         int n = 0;
         for (int[] row : confusion) {
@@ -57,6 +62,7 @@ public record Metrics(List<String> labels, int[][] confusion, double examplesPer
         }
         m.put("classes", perClass);
         m.put("confusion", confusion);
+        m.put("calibration", Map.of("temperature", round(temperature), "ece", round(ece), "nll", round(nll)));
         m.put("examples_per_second", Math.round(examplesPerSecond * 10) / 10.0);
         return m;
     }
@@ -69,6 +75,7 @@ public record Metrics(List<String> labels, int[][] confusion, double examplesPer
     public String format() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("accuracy %.4f on %d examples (%.1f examples/s)%n", accuracy(), count(), examplesPerSecond));
+        sb.append(String.format("calibration at temperature %.3f: ECE %.4f, NLL %.4f%n", temperature, ece, nll));
         sb.append(String.format("%-10s %9s %9s %9s%n", "class", "precision", "recall", "f1"));
         for (int c = 0; c < labels.size(); c++) {
             sb.append(String.format("%-10s %9.4f %9.4f %9.4f%n", labels.get(c), precision(c), recall(c), f1(c)));

@@ -12,7 +12,7 @@ import java.util.Map;
  * that span groups. Messages name the command-line option, since that is where a bad value comes from.
  */
 public record TrainSettings(Path base, Path train, Path dev, Path out, Path checkpoints, long seed, int maxTokens,
-                            DType dtype, int limit, Optimisation optimisation, Schedule schedule,
+                            DType dtype, int limit, int validation, Optimisation optimisation, Schedule schedule,
                             Distillation distillation, Augmentation augmentation) {
 
     /** How the weights move: AdamW's rate and decay, clipping, layer-wise decay, the weight average, R-Drop. */
@@ -72,6 +72,9 @@ public record TrainSettings(Path base, Path train, Path dev, Path out, Path chec
     }
 
     public TrainSettings {
+        if (validation < 0) {
+            throw new IllegalArgumentException("validation must be >= 0 (0: dev chooses the saved step)");
+        }
         if (maxTokens < 2) {
             throw new IllegalArgumentException("max-tokens must be at least 2");
         }
@@ -111,6 +114,8 @@ public record TrainSettings(Path base, Path train, Path dev, Path out, Path chec
             m.put("augment", augmentation.share());
         }
         m.put("limit", limit);
+        m.put("validation", validation);
+        m.put("selected_on", validation > 0 ? "validation split of " + validation + " training examples" : "dev");
         return m;
     }
 }

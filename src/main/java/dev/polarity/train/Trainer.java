@@ -35,6 +35,8 @@ public final class Trainer {
 
     private final TrainSettings s;
     private final PrintStream log;
+    /** What chooses the saved step: dev, or the validation split held out of the training data. */
+    private String selectionName = "dev";
 
     public Trainer(TrainSettings settings, PrintStream log) {
         this.s = settings;
@@ -46,6 +48,15 @@ public final class Trainer {
         List<Example> dev = readReporting(s.dev());
         if (s.limit() > 0 && train.size() > s.limit()) {
             train = train.subList(0, s.limit());
+        }
+        List<Example> selection = dev;
+        if (s.validation() > 0) {
+            ValidationSplit split = ValidationSplit.of(train, s.validation(), s.seed());
+            train = split.train();
+            selection = split.validation();
+            selectionName = "validation";
+            log.printf("holding out %d training examples as the validation split that chooses the saved step;"
+                    + " dev is scored once, at the end%n", selection.size());
         }
         BertConfig config = BertConfig.read(s.base().resolve(ModelFiles.CONFIG)).withLabels(LABELS);
         Random dropoutRng = new Random(s.seed());
@@ -62,7 +73,8 @@ public final class Trainer {
                 log.printf("augmenting %.0f%% of examples: %d words with %d neighbours each%n", 100 * s.augmentation().share(),
                         augmenter.vocabularySize(), AUGMENT_NEIGHBOURS);
             }
-            return loop(model, tokenizer, dev, dropoutRng, new BatchSource(s, train, spellings, tokenizer, teacher, augmenter));
+            return loop(model, tokenizer, selection, dev, dropoutRng,
+                    new BatchSource(s, train, spellings, tokenizer, teacher, augmenter));
         }
     }
 
@@ -76,8 +88,8 @@ public final class Trainer {
     }
 
     /** Steps, evaluates and checkpoints; what goes into a step is the batch source's and the loss's business. */
-    private Metrics loop(SequenceClassifier model, TextEncoder tokenizer, List<Example> dev, Random dropoutRng,
-                         BatchSource source) throws IOException {
+    private Metrics loop(SequenceClassifier model, TextEncoder tokenizer, List<Example> selection, List<Example> dev,
+                         Random dropoutRng, BatchSource source) throws IOException {
         if (s.optimisation().freezeWordEmbeddings()) {
             model.encoder().wordEmbeddingWeight().requiresGrad(false);
         }
@@ -107,7 +119,7 @@ public final class Trainer {
             progress.step(step + 1, step / perEpoch + 1, s.schedule().epochs(), loss.item(), batch.labels().length, opt.lr(), lastDev);
             boolean last = step + 1 == total;
             if ((step + 1) % s.schedule().evalEvery() == 0 || (step + 1) % perEpoch == 0 || last) {
-                lastDev = evaluate(model, ema, tokenizer, dev, state, step + 1);
+                lastDev = evaluate(model, ema, tokenizer, selection, state, step + 1);
                 if (lastDev > state.bestAccuracy()) {
                     state = new Checkpoint.State(step + 1, lastDev, step + 1);
                 }
@@ -116,14 +128,14 @@ public final class Trainer {
                 Checkpoint.save(s.checkpoints(), model, opt, ema, new Checkpoint.State(step + 1, state.bestAccuracy(), state.bestStep()));
             }
         }
-        return finish(dev, progress);
+        return finish(selection, dev, progress);
     }
 
     private Checkpoint.State resumed(Checkpoint.State loaded, int total) {
         if (loaded == null) {
             return new Checkpoint.State(0, -1, -1);
         }
-        log.printf("resuming at step %d of %d (best dev accuracy so far %.4f at step %d)%n", loaded.step(), total,
+        log.printf("resuming at step %d of %d (best %s accuracy so far %.4f at step %d)%n", loaded.step(), total, selectionName,
                 loaded.bestAccuracy(), loaded.bestStep());
         return loaded;
     }
@@ -154,9 +166,10 @@ public final class Trainer {
         double score = Math.max(live, averaged);
         String scores = ema == null ? String.format("%.4f", live) : String.format("%.4f (average %.4f)", live, averaged);
         if (score > state.bestAccuracy()) {
-            log.printf("%nstep %d: dev accuracy %s (new best, saved to %s)%n", step, scores, s.out());
+            log.printf("%nstep %d: %s accuracy %s (new best, saved to %s)%n", step, selectionName, scores, s.out());
         } else {
-            log.printf("%nstep %d: dev accuracy %s (best %.4f at step %d)%n", step, scores, state.bestAccuracy(), state.bestStep());
+            log.printf("%nstep %d: %s accuracy %s (best %.4f at step %d)%n", step, selectionName, scores, state.bestAccuracy(),
+                    state.bestStep());
         }
         return score;
     }
@@ -170,12 +183,23 @@ public final class Trainer {
         return s.base().resolve(ModelFiles.TOKENIZER);
     }
 
-    /** Re-reads the saved best model (in its stored dtype) and writes eval.json from what it actually scores. */
-    private Metrics finish(List<Example> dev, Progress progress) throws IOException {
+    /**
+     * Re-reads the saved best model (in its stored dtype); with a validation split, fits its
+     * temperature there (calibration.json); then scores dev once and writes eval.json from it.
+     */
+    private Metrics finish(List<Example> selection, List<Example> dev, Progress progress) throws IOException {
+        if (s.validation() > 0) {
+            try (ModelFiles.Loaded best = ModelFiles.loadClassifier(s.out(), s.maxTokens())) {
+                CalibrationFit fit = CalibrationFit.of(best.model(), best.tokenizer(), selection, "validation split of "
+                        + s.train().getFileName() + " (" + selection.size() + " examples, seed " + s.seed() + ")");
+                fit.write(s.out());
+                log.printf("%ntemperature %.3f fitted on the validation split: %s%n", fit.temperature(), fit.summary());
+            }
+        }
         try (ModelFiles.Loaded best = ModelFiles.loadClassifier(s.out(), s.maxTokens())) {
             Metrics m = Evaluator.evaluate(best.model(), best.tokenizer(), dev, 64);
             EvalReport.write(s.out(), m, s, progress.examplesPerSecond(), progress.elapsedMinutes());
-            log.printf("%nbest model %s: %s", s.out(), m.format());
+            log.printf("%nbest model %s on dev: %s", s.out(), m.format());
             return m;
         }
     }
