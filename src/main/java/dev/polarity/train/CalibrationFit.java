@@ -31,9 +31,16 @@ public record CalibrationFit(double temperature, String fittedOn, int examples, 
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("fitted_on", fittedOn);
         d.put("examples", examples);
-        d.put("nll", Map.of("at_1", round(nllBefore), "fitted", round(nllAfter)));
-        d.put("ece", Map.of("at_1", round(eceBefore), "fitted", round(eceAfter)));
+        d.put("nll", pair(nllBefore, nllAfter));
+        d.put("ece", pair(eceBefore, eceAfter));
         CalibrationFile.write(modelDir, temperature, d);
+    }
+
+    private static Map<String, Object> pair(double atOne, double fitted) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("at_1", round(atOne));
+        m.put("fitted", round(fitted));
+        return m;
     }
 
     private static double round(double v) {

@@ -62,7 +62,11 @@ public record Metrics(List<String> labels, int[][] confusion, double examplesPer
         }
         m.put("classes", perClass);
         m.put("confusion", confusion);
-        m.put("calibration", Map.of("temperature", round(temperature), "ece", round(ece), "nll", round(nll)));
+        Map<String, Object> calibration = new LinkedHashMap<>();
+        calibration.put("temperature", round(temperature));
+        calibration.put("ece", round(ece));
+        calibration.put("nll", round(nll));
+        m.put("calibration", calibration);
         m.put("examples_per_second", Math.round(examplesPerSecond * 10) / 10.0);
         return m;
     }
