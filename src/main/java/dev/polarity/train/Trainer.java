@@ -101,7 +101,7 @@ public final class Trainer {
         LinearSchedule schedule = new LinearSchedule(s.optimisation().lr(), Math.round(total * s.schedule().warmupFraction()), total);
         WeightAverage ema = s.optimisation().emaDecay() > 0 ? new WeightAverage(trainable, s.optimisation().emaDecay()) : null;
         Checkpoint.State state = resumed(Checkpoint.load(s.checkpoints(), model, opt, ema), total);
-        Progress progress = new Progress(log, total, state.step());
+        Progress progress = new Progress(log, total, state.step(), selectionName);
         double lastDev = state.bestAccuracy();
         for (int step = state.step(); step < total; step++) {
             BatchSource.TrainBatch batch = source.batch(step);
