@@ -131,10 +131,11 @@ final class Fused {
     private static final ThreadLocal<PackedInput> LAST_INPUT = new ThreadLocal<>();
 
     /**
-     * x [rows, in] packed for dW. Query, key and value share their input and their backward rules
-     * run one after another, so the last packing is kept and reused while it matches; its floats
-     * are reused for the next input of the same shape. Only this thread ever reads them, and only
-     * inside {@link #weightGrad}. x is contiguous; an in-place write to it bumps its version.
+     * x [rows, in] packed for dW. Query, key and value's three dW share it (see LinearConcat), so
+     * the last packing is kept and reused while it matches, and its floats are reused for the
+     * next input of the same shape. They are read only by the GEMM of {@link #weightGrad}, which
+     * this thread waits for. x is contiguous; an in-place write to it bumps its version. What it
+     * costs: each thread that ran a backward holds its last packed input until its next one.
      */
     private static PackedB packedInput(Tensor x, int rows, int in) {
         PackedInput last = LAST_INPUT.get();

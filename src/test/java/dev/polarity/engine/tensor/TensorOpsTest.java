@@ -295,4 +295,30 @@ class TensorOpsTest {
             assertThat(got[3][i]).isEqualTo(x[i] / y[i]);
         }
     }
+
+    /** Views large enough for their copies to be split over the pool: every element lands where it belongs. */
+    @Test
+    void largeStridedCopiesKeepLogicalOrder() {
+        int rows = 300, cols = 500;
+        Tensor m = Tensor.randn(new Random(5), rows, cols);
+        float[] src = m.toArray();
+        for (int i = 0; i < rows; i += 7) {
+            assertThat(src[i * cols + (i * 13) % cols]).isEqualTo(m.get(i, (i * 13) % cols)); // element by element
+        }
+        float[] t = m.t().contiguous().toArray();
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                assertThat(t[j * rows + i]).isEqualTo(src[i * cols + j]);
+            }
+        }
+        // Rows that are evenly spaced but not adjacent: a column slice, three dimensions deep.
+        Tensor cube = Tensor.randn(new Random(6), 40, 50, 90);
+        float[] c = cube.toArray();
+        float[] slice = cube.narrow(2, 30, 45).contiguous().toArray();
+        for (int i = 0; i < 40 * 50; i++) {
+            for (int j = 0; j < 45; j++) {
+                assertThat(slice[i * 45 + j]).isEqualTo(c[i * 90 + 30 + j]);
+            }
+        }
+    }
 }
