@@ -64,25 +64,19 @@ final class Fused {
         Shape wShape = w.shape;
         float[] yFinal = y;
         return Node.recordMasked("linear", result, new Tensor[] {x, w, b}, saved, (g, needed) -> {
-            // The incoming gradient is read where it lies when its rows are evenly spaced (the
-            // query, key and value slices of one concatenated gradient are); the activation's
+            // The incoming gradient is read where it lies when it can be; the activation's
             // derivative is applied to a copy.
-            float[] gz;
-            int go;
-            int ldg;
-            if (act == Rows.Activation.NONE && rowsInPlace(g)) {
-                gz = g.storage.data;
-                go = g.offset;
-                ldg = g.dim() == 1 ? out : g.strides[g.dim() - 2];
+            GradRows gr;
+            if (act == Rows.Activation.NONE) {
+                gr = GradRows.of(g, out);
             } else {
                 float[] copy = g.contiguousCopyData();
-                if (act != Rows.Activation.NONE) {
-                    Parallel.forRows(rows, 16, (r0, n) -> kernel.activationGrad(copy, z, yFinal, r0 * out, n * out, act));
-                }
-                gz = copy;
-                go = 0;
-                ldg = out;
+                Parallel.forRows(rows, 16, (r0, n) -> kernel.activationGrad(copy, z, yFinal, r0 * out, n * out, act));
+                gr = new GradRows(copy, 0, out);
             }
+            float[] gz = gr.data();
+            int go = gr.offset();
+            int ldg = gr.ld();
             Tensor gx = null;
             if (needed[0]) {
                 float[] gxd = new float[rows * in];
@@ -98,8 +92,19 @@ final class Fused {
         });
     }
 
+    /** An incoming gradient as rows of {@code ld} floats from {@code offset}: where it lies, or a copy. */
+    record GradRows(float[] data, int offset, int ld) {
+        /** g [.., width] read in place when its rows are evenly spaced (slices of a concatenation are), else copied. */
+        static GradRows of(Tensor g, int width) {
+            if (rowsInPlace(g)) {
+                return new GradRows(g.storage.data, g.offset, g.dim() == 1 ? width : g.strides[g.dim() - 2]);
+            }
+            return new GradRows(g.contiguousCopyData(), 0, width);
+        }
+    }
+
     /** True when t's rows (all dimensions but the last, flattened) are evenly spaced and each is contiguous. */
-    static boolean rowsInPlace(Tensor t) {
+    private static boolean rowsInPlace(Tensor t) {
         if (t.isContiguous()) {
             return true;
         }

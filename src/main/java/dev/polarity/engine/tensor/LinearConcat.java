@@ -53,18 +53,10 @@ final class LinearConcat {
         }
         Shape xShape = x.shape;
         return Node.recordMasked("linearConcat", result, inputs, saved, (g, needed) -> {
-            float[] gz;
-            int go;
-            int ldg;
-            if (Fused.rowsInPlace(g)) {
-                gz = g.storage.data;
-                go = g.offset;
-                ldg = g.dim() == 1 ? width : g.strides[g.dim() - 2];
-            } else {
-                gz = g.contiguousCopyData();
-                go = 0;
-                ldg = width;
-            }
+            Fused.GradRows gr = Fused.GradRows.of(g, width);
+            float[] gz = gr.data();
+            int go = gr.offset();
+            int ldg = gr.ld();
             Tensor[] grads = new Tensor[inputs.length];
             if (needed[0]) {
                 float[] gx = new float[rows * in];
