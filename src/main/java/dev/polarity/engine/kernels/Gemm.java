@@ -31,6 +31,9 @@ public final class Gemm {
         void apply(int row0, int rows, int col0, int cols);
     }
 
+    /** About 50 us of work for one core: how finely a packed GEMM with many rows is cut. */
+    private static final long TASK_FLOPS = 4_000_000;
+
     private static final Kernel SCALAR = new ScalarGemm();
     private static final Kernel VECTOR = VectorSupport.load("dev.polarity.engine.kernels.VectorGemm", Kernel.class);
 
@@ -90,15 +93,23 @@ public final class Gemm {
             return;
         }
         // Several tasks per thread, claimed dynamically: a thread that loses its core for a while
-        // leaves its remaining panels to the others instead of keeping them waiting.
-        int tasks = Math.min(threads * 8, panels);
-        Parallel.forEach(tasks, t -> {
-            int p0 = (int) ((long) panels * t / tasks);
-            int p1 = (int) ((long) panels * (t + 1) / tasks);
-            kernel.gemmPacked(m, a, aOff, lda, b, p0, p1, c, cOff, ldc);
+        // leaves its remaining tasks to the others instead of keeping them waiting. With many rows
+        // (batches of sentences, training) the panels are cut into row blocks as well, so that no
+        // task is long: the caller waits for the other thread's last task at the end of every GEMM.
+        int colTasks = Math.min(threads * 8, panels);
+        long flops = 2L * m * b.n() * b.k();
+        int rowBlocks = (int) Math.max(1, Math.min(m / 32, flops / ((long) colTasks * TASK_FLOPS)));
+        Parallel.forEach(colTasks * rowBlocks, t -> {
+            int rb = t / colTasks;
+            int ct = t % colTasks;
+            int r0 = rowBlocks == 1 ? 0 : (int) ((long) m * rb / rowBlocks) & ~7;
+            int r1 = rb == rowBlocks - 1 ? m : (int) ((long) m * (rb + 1) / rowBlocks) & ~7;
+            int p0 = (int) ((long) panels * ct / colTasks);
+            int p1 = (int) ((long) panels * (ct + 1) / colTasks);
+            kernel.gemmPacked(r1 - r0, a, aOff + r0 * lda, lda, b, p0, p1, c, cOff + r0 * ldc, ldc);
             if (after != null) {
                 int c0 = p0 * PackedB.PANEL;
-                after.apply(0, m, c0, Math.min(b.n(), p1 * PackedB.PANEL) - c0);
+                after.apply(r0, r1 - r0, c0, Math.min(b.n(), p1 * PackedB.PANEL) - c0);
             }
         });
     }

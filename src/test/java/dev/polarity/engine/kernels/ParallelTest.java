@@ -73,6 +73,32 @@ class ParallelTest {
         });
     }
 
+    /**
+     * Workers' tasks that take long (as when a worker loses its core): the caller returns only
+     * after the last of them, and sees what they wrote.
+     */
+    @Test
+    void callerWaitsForAWorkersLongTaskAndSeesItsWrites() throws Exception {
+        withThreads(2, () -> {
+            Thread caller = Thread.currentThread();
+            for (int rep = 0; rep < 50; rep++) {
+                long[] written = new long[64];
+                AtomicIntegerArray counts = new AtomicIntegerArray(written.length);
+                Parallel.forEach(written.length, i -> {
+                    counts.incrementAndGet(i);
+                    if (Thread.currentThread() != caller && i % 16 == 0) {
+                        sleepQuietly(2);
+                    }
+                    written[i] = i + 1;
+                });
+                assertAllOnce(counts);
+                for (int i = 0; i < written.length; i++) {
+                    assertThat(written[i]).as("task %d's write, repetition %d", i, rep).isEqualTo(i + 1);
+                }
+            }
+        });
+    }
+
     @Test
     void exceptionReachesCallerAfterAllTasksAndPoolStillWorks() throws Exception {
         withThreads(2, () -> {
@@ -254,6 +280,14 @@ class ParallelTest {
         IntConsumer body = counts::incrementAndGet;
         Parallel.forEach(n, body);
         assertAllOnce(counts);
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void assertAllOnce(AtomicIntegerArray counts) {
