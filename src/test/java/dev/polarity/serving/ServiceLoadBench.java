@@ -89,7 +89,8 @@ class ServiceLoadBench {
         // cores compiling that path while it was measured.
         OpenLoopLoad.run(port, requests(texts), OVERLOAD_CLIENTS, OVERLOAD * warm.perSecond(), Duration.ofSeconds(10));
 
-        System.out.printf("%n%s, JDK %s%n", CpuInfo.describe(), System.getProperty("java.vm.version"));
+        System.out.printf("%n%s, JDK %s, scheduling policy %s%n", CpuInfo.describe(), System.getProperty("java.vm.version"),
+                schedulingPolicy());
         System.out.printf("service load, %d SST-2 sentences, %d cores, max batch %d, max wait %s, %s per phase%n",
                 texts.size(), Runtime.getRuntime().availableProcessors(), batchSize, properties.batcher().maxWait(), phase);
         System.out.printf("%-22s %10s %10s %10s %10s %8s %10s %10s%n", "", "requests", "req/s", "p50 ms", "p99 ms",
@@ -125,10 +126,24 @@ class ServiceLoadBench {
         double[] raws = new double[rounds];
         double[] rawsInOrder = new double[rounds];
         double[] services = new double[rounds];
+        // Raw first in even rounds, the service first in odd ones: a machine slowing down (or
+        // speeding up) through a round then favours neither side.
+        String[] servicePasses = new String[rounds];
         for (int r = 0; r < rounds; r++) {
+            if (r % 2 == 1) {
+                Passes p = passes();
+                services[r] = load(texts, 64, phase).perSecond();
+                servicePasses[r] = passes().since(p);
+            }
             raws[r] = rawSentencesPerSecond(texts, batchSize, phase, true);
             rawsInOrder[r] = rawSentencesPerSecond(texts, batchSize, phase, false);
-            services[r] = load(texts, 64, phase).perSecond();
+            if (r % 2 == 0) {
+                Passes p = passes();
+                services[r] = load(texts, 64, phase).perSecond();
+                servicePasses[r] = passes().since(p);
+            }
+            System.out.printf("  round %d at concurrency 64: raw sorted %.2f ms a sentence; service %s%n", r, 1000 / raws[r],
+                    servicePasses[r]);
         }
         System.out.printf("%-22s %10s %10.1f   sentences/s, batches of %d sorted by length, tokenized beforehand (rounds %s)%n",
                 "engine raw, sorted", "", median(raws), batchSize, Arrays.toString(round1(raws)));
@@ -161,9 +176,33 @@ class ServiceLoadBench {
                 + " raw %s ms)%n", median(onePairs), rounds, Arrays.toString(round2(onePairs)), Arrays.toString(round2(ones)),
                 Arrays.toString(round2(rawOnes)));
         underExplanations(texts, rounds, phase);
+        // Capacity at concurrency 64 just before and just after the overload, as the machine drifts.
+        Passes atCapacity = passes();
+        double before = load(texts, 64, phase).perSecond();
+        System.out.printf("passes at concurrency 64: %s%n", passes().since(atCapacity));
         Map<String, Long> cpuBefore = ThreadCpu.snapshot();
-        overload(texts, median(services), phase);
+        // The passes in the load's steady part, as goodput counts it: its first fifth fills the
+        // queue, and after it late clients drain one request at a time in small passes.
+        Passes[] steady = new Passes[2];
+        Thread watch = new Thread(() -> {
+            try {
+                Thread.sleep(200 + phase.toMillis() / 5);
+                steady[0] = passes();
+                Thread.sleep(phase.toMillis() * 4 / 5);
+                steady[1] = passes();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "bench-pass-watch");
+        watch.start();
+        OpenLoopLoad.Outcome o = overload(texts, before, phase);
+        watch.join();
+        System.out.printf("passes in the overload's steady part: %s%n", steady[1] == null ? "-" : steady[1].since(steady[0]));
         cpuLines.add("cpu under overload: " + ThreadCpu.top(cpuBefore, ThreadCpu.snapshot(), 8));
+        double after = load(texts, 64, phase).perSecond();
+        System.out.printf("overload: goodput / capacity = %.2f   (goal >= 0.9; capacity at concurrency 64 just before %.1f and"
+                + " just after %.1f requests/s, their mean %.1f; against the one before alone %.2f)%n",
+                o.goodput() / ((before + after) / 2), before, after, (before + after) / 2, o.goodput() / before);
         System.out.println();
         cpuLines.forEach(System.out::println);
     }
@@ -215,15 +254,16 @@ class ServiceLoadBench {
      * of 64 texts: goodput (answers 200 per second) against that capacity, how the rest were
      * refused, and the 99th percentile of the accepted, from when each request was due.
      */
-    private void overload(List<String> texts, double capacity, Duration phase) throws Exception {
+    private OpenLoopLoad.Outcome overload(List<String> texts, double capacity, Duration phase) throws Exception {
         OpenLoopLoad.Outcome o = OpenLoopLoad.run(port, requests(texts), OVERLOAD_CLIENTS, OVERLOAD * capacity, phase);
         System.out.printf("overload: %d clients, open loop at %.0f requests/s due (%.0fx %.1f), %.0f sent/s, queue %d texts%n",
                 OVERLOAD_CLIENTS, OVERLOAD * capacity, OVERLOAD, capacity, o.sentPerSecond(), properties.batcher().queueCapacity());
-        System.out.printf("overload: goodput %.1f requests/s = %.2f of capacity (goal >= 0.9; answers 200 in the last %.0f s of the"
+        System.out.printf("overload: goodput %.1f requests/s = %.2f of the capacity just before (answers 200 in the last %.0f s of the"
                         + " load, once the queue had filled; %.1f/s over the %.1f s until the late clients were done); 200: %d, 429: %d (%d without"
                         + " Retry-After), other status: %d, connection failures: %d; accepted p50 %.1f ms, p99 %.1f ms%n",
                 o.goodput(), o.goodput() / capacity, o.windowSeconds(), o.ok() / o.seconds(), o.seconds(), o.ok(), o.tooMany(),
                 o.tooManyWithoutRetryAfter(), o.other(), o.failed(), o.okPercentileMillis(0.50), o.okPercentileMillis(0.99));
+        return o;
     }
 
     /** One sentence at a time, tokenized beforehand: the forward pass a lone request cannot beat; median ms. */
@@ -343,6 +383,26 @@ class ServiceLoadBench {
         }
     }
 
+    /**
+     * The JVM's Linux scheduling policy (field 41 of /proc/self/stat): the image runs it under
+     * SCHED_BATCH (chrt --batch 0), which changes how request threads share the cores with passes.
+     */
+    private static String schedulingPolicy() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            int policy = Integer.parseInt(fields[41 - 3]);
+            return switch (policy) {
+                case 0 -> "SCHED_OTHER";
+                case 3 -> "SCHED_BATCH (chrt --batch 0, as the image runs it)";
+                case 5 -> "SCHED_IDLE";
+                default -> "policy " + policy;
+            };
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     private static double median(double[] xs) {
         double[] sorted = xs.clone();
         Arrays.sort(sorted);
@@ -374,6 +434,23 @@ class ServiceLoadBench {
                 tokenization.totalTime(TimeUnit.MILLISECONDS),
                 registry.get(SentimentMetrics.QUEUE).timer().totalTime(TimeUnit.MILLISECONDS),
                 registry.get(SentimentMetrics.INFERENCE).timer().totalTime(TimeUnit.MILLISECONDS), tokenization.count());
+    }
+
+    /** The inference thread's passes so far, from the service's own timers. */
+    private Passes passes() {
+        Timer inference = registry.get(SentimentMetrics.INFERENCE).timer();
+        return new Passes(System.nanoTime(), inference.count(), inference.totalTime(TimeUnit.MILLISECONDS),
+                registry.get(SentimentMetrics.BATCH_SIZE).summary().totalAmount());
+    }
+
+    private record Passes(long atNanos, long passes, double passMs, double texts) {
+        /** Mean texts per pass, the share of the wall time in passes, and a pass's milliseconds per text. */
+        String since(Passes b) {
+            double n = Math.max(1, passes - b.passes);
+            double t = Math.max(1, texts - b.texts);
+            return String.format("%.0f passes, mean batch %.1f, busy %.0f%%, %.2f ms of pass per text", n, (texts - b.texts) / n,
+                    100 * (passMs - b.passMs) / ((atNanos - b.atNanos) / 1e6), (passMs - b.passMs) / t);
+        }
     }
 
     private record Breakdown(double requestMs, long requests, double tokenizationMs, double queueMs, double inferenceMs, long n) {
