@@ -110,6 +110,9 @@ class DockerImageIT {
             assertThat(readiness.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(readiness.body()).get("status").stringValue()).isEqualTo("UP");
 
+            // The entry point runs the JVM (PID 1) under SCHED_BATCH, which needs no privilege.
+            assertThat(app.execInContainer("chrt", "-p", "1").getStdout()).contains("SCHED_BATCH");
+
             HttpResponse<String> predicted = predict(url, List.of(POSITIVE, NEGATIVE)).join();
             assertThat(predicted.statusCode()).isEqualTo(200);
             assertThat(labels(predicted)).containsExactly("positive", "negative");
