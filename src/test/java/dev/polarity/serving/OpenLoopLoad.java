@@ -42,12 +42,21 @@ final class OpenLoopLoad {
         }
     }
 
+    /** Every client is ready before the first slot, this long after the call. */
+    static final long LEAD_NANOS = 200_000_000L;
+
+    /** How long after the call the steady part starts: the first fifth of the load fills the queue. */
+    static long steadyFrom(Duration limit) {
+        return LEAD_NANOS + limit.toNanos() / 5;
+    }
+
     static Outcome run(int port, List<byte[]> requests, int clients, double perSecond, Duration limit) throws Exception {
         long interval = (long) (clients * 1e9 / perSecond);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
-        long start = System.nanoTime() + 200_000_000L; // every client ready before the first slot
+        long called = System.nanoTime();
+        long start = called + LEAD_NANOS;
         long end = start + limit.toNanos();
-        long steady = start + limit.toNanos() / 5;
+        long steady = called + steadyFrom(limit);
         try {
             List<Future<long[]>> done = new ArrayList<>();
             List<long[]> latencies = new ArrayList<>();

@@ -128,22 +128,16 @@ class ServiceLoadBench {
         double[] services = new double[rounds];
         // Raw first in even rounds, the service first in odd ones: a machine slowing down (or
         // speeding up) through a round then favours neither side.
-        String[] servicePasses = new String[rounds];
         for (int r = 0; r < rounds; r++) {
-            if (r % 2 == 1) {
-                Passes p = passes();
-                services[r] = load(texts, 64, phase).perSecond();
-                servicePasses[r] = passes().since(p);
-            }
+            AtCapacity service = r % 2 == 1 ? atCapacity(texts, phase) : null;
             raws[r] = rawSentencesPerSecond(texts, batchSize, phase, true);
             rawsInOrder[r] = rawSentencesPerSecond(texts, batchSize, phase, false);
-            if (r % 2 == 0) {
-                Passes p = passes();
-                services[r] = load(texts, 64, phase).perSecond();
-                servicePasses[r] = passes().since(p);
+            if (service == null) {
+                service = atCapacity(texts, phase);
             }
+            services[r] = service.perSecond();
             System.out.printf("  round %d at concurrency 64: raw sorted %.2f ms a sentence; service %s%n", r, 1000 / raws[r],
-                    servicePasses[r]);
+                    service.passes());
         }
         System.out.printf("%-22s %10s %10.1f   sentences/s, batches of %d sorted by length, tokenized beforehand (rounds %s)%n",
                 "engine raw, sorted", "", median(raws), batchSize, Arrays.toString(round1(raws)));
@@ -177,18 +171,19 @@ class ServiceLoadBench {
                 Arrays.toString(round2(rawOnes)));
         underExplanations(texts, rounds, phase);
         // Capacity at concurrency 64 just before and just after the overload, as the machine drifts.
-        Passes atCapacity = passes();
-        double before = load(texts, 64, phase).perSecond();
-        System.out.printf("passes at concurrency 64: %s%n", passes().since(atCapacity));
+        AtCapacity justBefore = atCapacity(texts, phase);
+        double before = justBefore.perSecond();
+        System.out.printf("passes at concurrency 64: %s%n", justBefore.passes());
         Map<String, Long> cpuBefore = ThreadCpu.snapshot();
         // The passes in the load's steady part, as goodput counts it: its first fifth fills the
         // queue, and after it late clients drain one request at a time in small passes.
         Passes[] steady = new Passes[2];
         Thread watch = new Thread(() -> {
             try {
-                Thread.sleep(200 + phase.toMillis() / 5);
+                long steadyFrom = OpenLoopLoad.steadyFrom(phase);
+                Thread.sleep(TimeUnit.NANOSECONDS.toMillis(steadyFrom));
                 steady[0] = passes();
-                Thread.sleep(phase.toMillis() * 4 / 5);
+                Thread.sleep(TimeUnit.NANOSECONDS.toMillis(OpenLoopLoad.LEAD_NANOS + phase.toNanos() - steadyFrom));
                 steady[1] = passes();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -434,6 +429,15 @@ class ServiceLoadBench {
                 tokenization.totalTime(TimeUnit.MILLISECONDS),
                 registry.get(SentimentMetrics.QUEUE).timer().totalTime(TimeUnit.MILLISECONDS),
                 registry.get(SentimentMetrics.INFERENCE).timer().totalTime(TimeUnit.MILLISECONDS), tokenization.count());
+    }
+
+    /** Requests per second at concurrency 64, and the passes that served them. */
+    private record AtCapacity(double perSecond, String passes) {}
+
+    private AtCapacity atCapacity(List<String> texts, Duration phase) throws Exception {
+        Passes before = passes();
+        double perSecond = load(texts, 64, phase).perSecond();
+        return new AtCapacity(perSecond, passes().since(before));
     }
 
     /** The inference thread's passes so far, from the service's own timers. */

@@ -102,7 +102,7 @@ public final class Gemm {
         Parallel.forEach(colTasks * rowBlocks, t -> {
             int rb = t / colTasks;
             int ct = t % colTasks;
-            int r0 = rowBlocks == 1 ? 0 : (int) ((long) m * rb / rowBlocks) & ~7;
+            int r0 = (int) ((long) m * rb / rowBlocks) & ~7;
             int r1 = rb == rowBlocks - 1 ? m : (int) ((long) m * (rb + 1) / rowBlocks) & ~7;
             int p0 = (int) ((long) panels * ct / colTasks);
             int p1 = (int) ((long) panels * (ct + 1) / colTasks);
