@@ -51,6 +51,9 @@ class ServiceLoadBench {
     private static final double OVERLOAD = 10;
     private static final int MAX_REQUESTS = 100_000;
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** What the JIT compiler threads' names have in common ("C2 CompilerThread0", truncated by Linux). */
+    private static final String COMPILER = "CompilerThre";
+    private static final Duration WARM_STEP = Duration.ofSeconds(15);
 
     @LocalServerPort
     int port;
@@ -79,15 +82,18 @@ class ServiceLoadBench {
         Duration phase = Duration.ofSeconds(Long.getLong("bench.seconds", 15));
         List<String> texts = sentences();
         int batchSize = properties.batcher().maxBatchSize();
-        // Unmeasured warm-up of both paths first: without it C2 was still compiling 8-18% of the
-        // time in the measured phases. A Spring service has a lot of code to compile, and with the
-        // forward passes taking most of two cores C2 drains its queue slowly: hence a minute under load
-        // (-Dbench.warmup=N seconds, default 60), as a server would have been running before it is measured.
+        // Unmeasured warm-up of both paths first. A Spring service has a lot of code for C2 to
+        // compile, and with the forward passes taking most of two cores its queue drains slowly:
+        // C2 still took 2-5% of the CPU after two to four minutes under load. A server's steady
+        // state is what the figures are about, so the service runs at concurrency 64 until the JIT
+        // compilers take under 1% of the CPU for a whole step, or -Dbench.warmup=N seconds (default
+        // 600) have passed; each measured phase then prints the compilers' share beside its figures.
         rawSentencesPerSecond(texts, batchSize, Duration.ofSeconds(Math.min(5, phase.toSeconds())), false);
-        Load warm = load(texts, 64, Duration.ofSeconds(Long.getLong("bench.warmup", 60)));
+        double warm = warmUntilCompiled(texts, Duration.ofSeconds(Long.getLong("bench.warmup", 600)));
         // And the refusals: the overload phase was the first to run them, and C2 took 10% of the
-        // cores compiling that path while it was measured.
-        OpenLoopLoad.run(port, requests(texts), OVERLOAD_CLIENTS, OVERLOAD * warm.perSecond(), Duration.ofSeconds(10));
+        // cores compiling that path while it was measured (3% after 10 s of this).
+        OpenLoopLoad.run(port, requests(texts), OVERLOAD_CLIENTS, OVERLOAD * warm, Duration.ofSeconds(30));
+        warmUntilCompiled(texts, Duration.ofSeconds(60));
 
         System.out.printf("%n%s, JDK %s, scheduling policy %s%n", CpuInfo.describe(), System.getProperty("java.vm.version"),
                 schedulingPolicy());
@@ -129,6 +135,7 @@ class ServiceLoadBench {
         // Raw first in even rounds, the service first in odd ones: a machine slowing down (or
         // speeding up) through a round then favours neither side.
         for (int r = 0; r < rounds; r++) {
+            Map<String, Long> roundStart = ThreadCpu.snapshot();
             AtCapacity service = r % 2 == 1 ? atCapacity(texts, phase) : null;
             raws[r] = rawSentencesPerSecond(texts, batchSize, phase, true);
             rawsInOrder[r] = rawSentencesPerSecond(texts, batchSize, phase, false);
@@ -136,8 +143,9 @@ class ServiceLoadBench {
                 service = atCapacity(texts, phase);
             }
             services[r] = service.perSecond();
-            System.out.printf("  round %d at concurrency 64: raw sorted %.2f ms a sentence; service %s%n", r, 1000 / raws[r],
-                    service.passes());
+            System.out.printf("  round %d at concurrency 64: raw sorted %.2f ms a sentence, in file order %.2f; service %s;"
+                    + " JIT compilers %.1f%% of the round's CPU%n", r, 1000 / raws[r], 1000 / rawsInOrder[r], service.passes(),
+                    100 * ThreadCpu.share(roundStart, ThreadCpu.snapshot(), COMPILER));
         }
         System.out.printf("%-22s %10s %10.1f   sentences/s, batches of %d sorted by length, tokenized beforehand (rounds %s)%n",
                 "engine raw, sorted", "", median(raws), batchSize, Arrays.toString(round1(raws)));
@@ -200,6 +208,24 @@ class ServiceLoadBench {
                 o.goodput() / ((before + after) / 2), before, after, (before + after) / 2, o.goodput() / before);
         System.out.println();
         cpuLines.forEach(System.out::println);
+    }
+
+    /**
+     * The service at concurrency 64 in steps of 15 s until the JIT compilers took under 1% of the
+     * CPU in a step, or {@code limit} has passed; returns the last step's requests per second.
+     */
+    private double warmUntilCompiled(List<String> texts, Duration limit) throws Exception {
+        long start = System.nanoTime();
+        double perSecond;
+        double compilers;
+        do {
+            Map<String, Long> before = ThreadCpu.snapshot();
+            perSecond = load(texts, 64, WARM_STEP).perSecond();
+            compilers = ThreadCpu.share(before, ThreadCpu.snapshot(), COMPILER);
+        } while (!(compilers < 0.01) && System.nanoTime() - start < limit.toNanos());
+        System.out.printf("warm-up: %.0f s at concurrency 64, JIT compilers %.1f%% of the CPU in the last %d s (%.1f requests/s)%n",
+                (System.nanoTime() - start) / 1e9, 100 * compilers, WARM_STEP.toSeconds(), perSecond);
+        return perSecond;
     }
 
     /**

@@ -43,6 +43,18 @@ final class ThreadCpu {
         return ticks;
     }
 
+    /** The share of all CPU used between two snapshots that went to groups whose name contains {@code part}. */
+    static double share(Map<String, Long> before, Map<String, Long> after, String part) {
+        long total = 0;
+        long matching = 0;
+        for (Map.Entry<String, Long> e : after.entrySet()) {
+            long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            total += d;
+            matching += e.getKey().contains(part) ? d : 0;
+        }
+        return total <= 0 ? Double.NaN : (double) matching / total;
+    }
+
     /** "group share%" for the largest groups between two snapshots, as shares of all CPU used. */
     static String top(Map<String, Long> before, Map<String, Long> after, int n) {
         Map<String, Long> delta = new HashMap<>();
