@@ -25,6 +25,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
 /** /explain's web layer with the service stubbed: refusals as problems, bad fields named before any work. */
+@org.springframework.context.annotation.Import(dev.polarity.serving.auth.ApiKey.class)
 @WebMvcTest(ExplainController.class)
 @EnableConfigurationProperties({PolarityProperties.class, ExplainProperties.class})
 class ExplainControllerTest {

@@ -25,6 +25,7 @@ import org.springframework.test.web.servlet.MockMvc;
  * The service's body cap applies to /v2 as to /predict: it fails a read inside the JSON parser,
  * and the protocol's advice still answers 413 with {"error"}, not a 400 for bad JSON.
  */
+@org.springframework.context.annotation.Import(dev.polarity.serving.auth.ApiKey.class)
 @WebMvcTest(controllers = OpenInferenceController.class, properties = "polarity.max-body-bytes=1KB")
 @EnableConfigurationProperties(PolarityProperties.class)
 class OpenInferenceBodyLimitTest {

@@ -36,6 +36,7 @@ import org.springframework.test.web.servlet.ResultActions;
  * The protocol's endpoints with the model stubbed: the JSON shapes of its REST API, and every
  * refusal as {"error": ...} with its status. Request bodies follow the protocol's own examples.
  */
+@org.springframework.context.annotation.Import(dev.polarity.serving.auth.ApiKey.class)
 @WebMvcTest(OpenInferenceController.class)
 @EnableConfigurationProperties(PolarityProperties.class)
 class OpenInferenceControllerTest {
