@@ -79,12 +79,15 @@ public record PolarityProperties(
      * @param maxWait        How long an idle inference thread waits for a batch to fill; 0, the default, starts a
      *                       pass at once (batches form while the previous pass runs).
      * @param queueCapacity  Most texts waiting at once; beyond it requests get 429.
+     * @param consumers      Inference threads taking passes from the queue. With 2, a pass alone still uses every
+     *                       core, and passes side by side run on one core each (docs/performance.md).
      */
     public record Batcher(
             @Positive @DefaultValue("16") int maxBatchSize,
             @Positive @DefaultValue("2048") int maxBatchTokens,
             @NotNull @DurationMin @DefaultValue("0ms") Duration maxWait,
-            @Positive @DefaultValue("1024") int queueCapacity) {}
+            @Positive @DefaultValue("1024") int queueCapacity,
+            @Positive @jakarta.validation.constraints.Max(64) @DefaultValue("1") int consumers) {}
 
     private static void require(boolean ok, String message) {
         if (!ok) {

@@ -29,6 +29,9 @@ public final class Parallel {
     private static volatile int threads = Runtime.getRuntime().availableProcessors();
     private static volatile Pool pool;
     private static final ThreadLocal<Deference> DEFERENCE = new ThreadLocal<>();
+    /** Threads inside {@link #sideBySide} now, and whether this thread is one of them. */
+    private static final AtomicInteger SIDE_BY_SIDE = new AtomicInteger();
+    private static final ThreadLocal<Boolean> BESIDE = ThreadLocal.withInitial(() -> false);
 
     private record Deference(BooleanSupplier busy, long maxWaitNanos) {}
 
@@ -80,6 +83,32 @@ public final class Parallel {
         }
     }
 
+    /**
+     * Runs {@code work} on this thread as one of several threads that run whole jobs side by side
+     * (a server's consumers, each with its own forward passes). While another such thread is
+     * inside its own {@code sideBySide}, this thread's kernels run on it alone, checked at every
+     * kernel: the pool helps only a lone caller. Passes side by side then share no barriers, so a
+     * thread that loses its core delays its own pass instead of leaving the other spinning.
+     */
+    public static <T> T sideBySide(Supplier<T> work) {
+        if (BESIDE.get()) {
+            return work.get();
+        }
+        BESIDE.set(true);
+        SIDE_BY_SIDE.incrementAndGet();
+        try {
+            return work.get();
+        } finally {
+            SIDE_BY_SIDE.decrementAndGet();
+            BESIDE.set(false);
+        }
+    }
+
+    /** Whether this thread's kernels run on it alone now, because another pass runs beside it. */
+    public static boolean alone() {
+        return SIDE_BY_SIDE.get() > 1 && BESIDE.get();
+    }
+
     private static void deferIfAsked() {
         Deference d = DEFERENCE.get();
         if (d == null || !d.busy().getAsBoolean()) {
@@ -97,7 +126,7 @@ public final class Parallel {
      */
     public static void forEach(int n, IntConsumer body) {
         deferIfAsked();
-        if (n <= 1 || threads == 1 || Thread.currentThread() instanceof Worker || !pool().tryRun(n, body)) {
+        if (n <= 1 || threads == 1 || Thread.currentThread() instanceof Worker || alone() || !pool().tryRun(n, body)) {
             for (int i = 0; i < n; i++) {
                 body.accept(i);
             }

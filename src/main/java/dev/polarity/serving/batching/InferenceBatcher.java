@@ -1,6 +1,7 @@
 package dev.polarity.serving.batching;
 
 import dev.polarity.engine.autograd.GraphStats;
+import dev.polarity.engine.kernels.Parallel;
 import dev.polarity.model.TextEncoder.Encoded;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -26,9 +28,11 @@ import org.slf4j.LoggerFactory;
  * budget keeps one pass's time bounded, so a few long texts do not stall the short ones queued
  * behind them; a text over the budget still runs, alone. A pass is sorted by length, which
  * keeps padding small for the module path (-Dpolarity.fastpath=false); the serving fast path
- * packs real tokens and pays nothing for padding. One consumer is enough: the GEMMs inside a
- * pass already use every core through the engine's kernel pool, and a single thread keeps grad
- * mode and the per-thread allocation and graph-node counts it measures unambiguous.
+ * packs real tokens and pays nothing for padding. One consumer is the default: the GEMMs inside
+ * a pass already use every core through the engine's kernel pool. With more, each runs its own
+ * passes inside {@link Parallel#sideBySide}: a pass alone still gets the pool, passes side by side
+ * run on their own threads, without barriers between them. Grad mode and the allocation and
+ * graph-node counts are per thread, so each pass still measures its own.
  *
  * <p>Admission comes before work: a request claims its queue slots ({@link #admit}) before it is
  * tokenized, so under overload a refused request costs a compare-and-set, not a tokenization.
@@ -64,18 +68,24 @@ public final class InferenceBatcher implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private final ArrayDeque<Job.Item> queue = new ArrayDeque<>();
-    private final Thread worker;
+    private final Thread[] workers;
     /** Texts admitted and not yet taken by the inference thread: claimed slots plus queued texts. */
     private final QueueSlots slots;
     private volatile boolean closed;
-    /** A pass is running: with admitted texts, what {@link #busy()} reports to background work. */
-    private volatile boolean running;
+    /** Passes running now: with admitted texts, what {@link #busy()} reports to background work. */
+    private final AtomicInteger running = new AtomicInteger();
 
     public InferenceBatcher(String threadName, int maxBatchSize, int maxBatchTokens, Duration maxWait, int capacity,
                             ForwardPass forward, Consumer<PassStats> observer) {
-        if (maxBatchSize < 1 || maxBatchTokens < 1 || capacity < 1 || maxWait.isNegative()) {
-            throw new IllegalArgumentException(
-                    "InferenceBatcher: maxBatchSize, maxBatchTokens and capacity must be positive, maxWait not negative");
+        this(threadName, maxBatchSize, maxBatchTokens, maxWait, capacity, 1, forward, observer);
+    }
+
+    /** With {@code consumers} inference threads, named {@code threadName}, then {@code threadName-1} and on. */
+    public InferenceBatcher(String threadName, int maxBatchSize, int maxBatchTokens, Duration maxWait, int capacity,
+                            int consumers, ForwardPass forward, Consumer<PassStats> observer) {
+        if (maxBatchSize < 1 || maxBatchTokens < 1 || capacity < 1 || consumers < 1 || maxWait.isNegative()) {
+            throw new IllegalArgumentException("InferenceBatcher: maxBatchSize, maxBatchTokens, capacity and consumers"
+                    + " must be positive, maxWait not negative");
         }
         this.maxBatchSize = maxBatchSize;
         this.maxBatchTokens = maxBatchTokens;
@@ -83,10 +93,13 @@ public final class InferenceBatcher implements AutoCloseable {
         this.slots = new QueueSlots(capacity);
         this.forward = forward;
         this.observer = observer;
-        worker = new Thread(this::loop, threadName);
-        // Daemon so a forgotten close() cannot keep the JVM alive; close() itself waits for the drain.
-        worker.setDaemon(true);
-        worker.start();
+        workers = new Thread[consumers];
+        for (int i = 0; i < consumers; i++) {
+            workers[i] = new Thread(this::loop, i == 0 ? threadName : threadName + "-" + i);
+            // Daemon so a forgotten close() cannot keep the JVM alive; close() itself waits for the drain.
+            workers[i].setDaemon(true);
+            workers[i].start();
+        }
     }
 
     /**
@@ -150,7 +163,7 @@ public final class InferenceBatcher implements AutoCloseable {
 
     /** Whether the inference thread has work: a pass running, or texts admitted and not yet taken. */
     public boolean busy() {
-        return running || slots.claimed() > 0;
+        return running.get() > 0 || slots.claimed() > 0;
     }
 
     /** Texts admitted and not yet taken by the inference thread. */
@@ -172,8 +185,11 @@ public final class InferenceBatcher implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        long until = System.nanoTime() + drainTimeout.toNanos();
         try {
-            worker.join(Math.max(1, drainTimeout.toMillis()));
+            for (Thread worker : workers) {
+                worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -285,9 +301,11 @@ public final class InferenceBatcher implements AutoCloseable {
         long bytesBefore = allocatedBytes();
         long nodesBefore = GraphStats.threadNodes();
         float[][] probabilities;
-        running = true;
+        running.incrementAndGet();
         try {
-            probabilities = forward.run(texts);
+            // Around the pass only: a consumer waiting for work must not keep the other's pass off
+            // the kernel pool, and it has left before any request learns its answer.
+            probabilities = workers.length == 1 ? forward.run(texts) : Parallel.sideBySide(() -> forward.run(texts));
             if (probabilities.length != texts.size()) {
                 throw new IllegalStateException("forward pass returned " + probabilities.length + " rows for " + texts.size() + " texts");
             }
@@ -296,7 +314,7 @@ public final class InferenceBatcher implements AutoCloseable {
             items.forEach(item -> item.job().future.completeExceptionally(t));
             return;
         } finally {
-            running = false;
+            running.decrementAndGet();
         }
         long end = System.nanoTime();
         long bytes = bytesBefore < 0 ? -1 : allocatedBytes() - bytesBefore;

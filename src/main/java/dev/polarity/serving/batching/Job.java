@@ -4,7 +4,7 @@ import dev.polarity.model.TextEncoder.Encoded;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** One request in the batcher. Fields after construction are touched only by the inference thread. */
+/** One request in the batcher. Its texts may be split over passes on different consumers, so delivery locks. */
 final class Job {
     /** One of a job's texts as the queue holds it. */
     record Item(Job job, int index) {
@@ -38,13 +38,13 @@ final class Job {
         return deadline != InferenceBatcher.NO_DEADLINE && now - deadline > 0; // subtraction: nanoTime may wrap
     }
 
-    void markStarted(long now) {
+    synchronized void markStarted(long now) {
         if (started < 0) {
             started = now;
         }
     }
 
-    void deliver(int index, float[] probabilities, long now) {
+    synchronized void deliver(int index, float[] probabilities, long now) {
         out[index] = probabilities;
         if (--remaining == 0) {
             future.complete(new InferenceBatcher.Result(out, started - submitted, now - started));

@@ -152,6 +152,63 @@ class ParallelTest {
         }
     }
 
+    /**
+     * Two threads side by side run their kernels on themselves only, every index once; one that
+     * is alone again may use the pool, and leaving restores the count even after a failure.
+     */
+    @Test
+    void sideBySideCallersRunAlone() throws Exception {
+        withThreads(2, () -> {
+            CyclicBarrier bothInside = new CyclicBarrier(2);
+            CyclicBarrier bothDone = new CyclicBarrier(2);
+            Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            List<Thread> callers = new ArrayList<>();
+            for (int c = 0; c < 2; c++) {
+                callers.add(new Thread(() -> {
+                    try {
+                        Parallel.sideBySide(() -> {
+                            try {
+                                bothInside.await();
+                                assertThat(Parallel.alone()).isTrue();
+                                for (int rep = 0; rep < 200; rep++) {
+                                    AtomicIntegerArray counts = new AtomicIntegerArray(64);
+                                    Set<Thread> ranOn = ConcurrentHashMap.newKeySet();
+                                    Parallel.forEach(64, i -> {
+                                        counts.incrementAndGet(i);
+                                        ranOn.add(Thread.currentThread());
+                                    });
+                                    assertAllOnce(counts);
+                                    assertThat(ranOn).containsExactly(Thread.currentThread());
+                                }
+                                bothDone.await();
+                            } catch (Exception e) {
+                                sneakyThrow(e);
+                            }
+                            return null;
+                        });
+                    } catch (Throwable t) {
+                        failures.add(t);
+                    }
+                }));
+            }
+            callers.forEach(Thread::start);
+            for (Thread t : callers) {
+                t.join();
+            }
+            assertThat(failures).isEmpty();
+            assertThat(Parallel.alone()).isFalse();
+            assertThatThrownBy(() -> Parallel.sideBySide(() -> {
+                throw new IllegalStateException("boom");
+            })).hasMessage("boom");
+            // Alone again: inside sideBySide the pool helps as before.
+            Parallel.sideBySide(() -> {
+                assertThat(Parallel.alone()).isFalse();
+                runOnceEach(1000);
+                return null;
+            });
+        });
+    }
+
     /** Inner calls complete and cover every index; inside a worker they stay on that worker. */
     @Test
     void nestedForEachCompletes() throws Exception {

@@ -4,6 +4,7 @@ import static dev.polarity.serving.batching.InferenceBatcher.NO_DEADLINE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.polarity.engine.kernels.Parallel;
 import dev.polarity.model.TextEncoder.Encoded;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +57,48 @@ class InferenceBatcherTest {
         assertThat(threads).containsExactly("test-inference");
         assertThat(stats).allSatisfy(s -> assertThat(s.autogradNodes()).isZero());
         assertThat(stats).allSatisfy(s -> assertThat(s.allocatedBytes()).isGreaterThanOrEqualTo(0));
+    }
+
+    /**
+     * Two consumers: while one pass is held, the other consumer runs the next one, a request's
+     * texts split over both passes still come back whole and in order, a pass by itself keeps the
+     * kernel pool, and close() drains both.
+     */
+    @Test
+    void twoConsumersRunPassesSideBySide() throws Exception {
+        CountDownLatch firstHeld = new CountDownLatch(1);
+        CountDownLatch secondRan = new CountDownLatch(1);
+        List<Boolean> alone = new CopyOnWriteArrayList<>();
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 2, 1000, Duration.ZERO, 100, 2, texts -> {
+            alone.add(Parallel.alone());
+            if (firstHeld.getCount() == 1) {
+                firstHeld.countDown();
+                try {
+                    assertThat(secondRan.await(10, TimeUnit.SECONDS)).as("a second pass ran beside the first").isTrue();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            } else {
+                secondRan.countDown();
+            }
+            return echoLengths(texts);
+        }, s -> { })) {
+            CompletableFuture<InferenceBatcher.Result> first = batcher.submit(List.of(text(4)));
+            assertThat(firstHeld.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(batcher.busy()).isTrue();
+            CompletableFuture<InferenceBatcher.Result> split = batcher.submit(List.of(text(7), text(8), text(9)));
+            float[][] p = split.get(10, TimeUnit.SECONDS).probabilities();
+            assertThat(new float[] {p[0][0], p[1][0], p[2][0]}).containsExactly(7, 8, 9);
+            assertThat(first.get(10, TimeUnit.SECONDS).probabilities()[0][0]).isEqualTo(4);
+            // A pass by itself again: the kernel pool helps it.
+            assertThat(batcher.submit(List.of(text(3))).get(10, TimeUnit.SECONDS).probabilities()[0][0]).isEqualTo(3);
+        }
+        // The first pass began alone, the second beside it; the last one alone again.
+        assertThat(alone.get(0)).isFalse();
+        assertThat(alone.get(1)).isTrue();
+        assertThat(alone.get(alone.size() - 1)).isFalse();
+        assertThat(threads).containsExactlyInAnyOrder("test-inference", "test-inference-1");
+        assertThat(passSizes).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(2));
     }
 
     @Test
