@@ -53,6 +53,20 @@ public final class Engine {
         return Parallel.deferring(busy, maxWait.toNanos(), work);
     }
 
+    /**
+     * Runs {@code work} on the calling thread as one of several threads that run passes side by
+     * side (a server's consumers): while another such thread is inside, this thread's kernels run
+     * on it alone; a thread alone still gets every core. Nestable; other threads are not affected.
+     */
+    public static <T> T sideBySide(Supplier<T> work) {
+        return Parallel.sideBySide(work);
+    }
+
+    /** Whether the calling thread's kernels run on it alone now, because another pass runs beside it. */
+    public static boolean runningBesideAnother() {
+        return Parallel.alone();
+    }
+
     /** Whether jdk.incubator.vector was added to this JVM (--add-modules), whatever the switch says. */
     public static boolean vectorApiAvailable() {
         return VectorSupport.available();

@@ -1,7 +1,7 @@
 package dev.polarity.serving;
 
 import dev.polarity.engine.autograd.GradMode;
-import dev.polarity.engine.kernels.Parallel;
+import dev.polarity.engine.Engine;
 import dev.polarity.model.Batch;
 import dev.polarity.model.CpuInfo;
 import dev.polarity.model.ModelFiles;
@@ -372,7 +372,7 @@ class ServiceLoadBench {
         java.util.concurrent.atomic.AtomicLong sentences = new java.util.concurrent.atomic.AtomicLong();
         for (int c = 0; c < consumers; c++) {
             int first = c;
-            threads.add(new Thread(() -> sentences.addAndGet(Parallel.sideBySide(
+            threads.add(new Thread(() -> sentences.addAndGet(Engine.sideBySide(
                     () -> rawPasses(loaded, batches, first, consumers, deadline)))));
         }
         threads.forEach(Thread::start);

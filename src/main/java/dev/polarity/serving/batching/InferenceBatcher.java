@@ -1,7 +1,7 @@
 package dev.polarity.serving.batching;
 
 import dev.polarity.engine.autograd.GraphStats;
-import dev.polarity.engine.kernels.Parallel;
+import dev.polarity.engine.Engine;
 import dev.polarity.model.TextEncoder.Encoded;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * keeps padding small for the module path (-Dpolarity.fastpath=false); the serving fast path
  * packs real tokens and pays nothing for padding. One consumer is the default: the GEMMs inside
  * a pass already use every core through the engine's kernel pool. With more, each runs its own
- * passes inside {@link Parallel#sideBySide}: a pass alone still gets the pool, passes side by side
+ * passes inside {@link Engine#sideBySide}: a pass alone still gets the pool, passes side by side
  * run on their own threads, without barriers between them. Grad mode and the allocation and
  * graph-node counts are per thread, so each pass still measures its own.
  *
@@ -305,7 +305,7 @@ public final class InferenceBatcher implements AutoCloseable {
         try {
             // Around the pass only: a consumer waiting for work must not keep the other's pass off
             // the kernel pool, and it has left before any request learns its answer.
-            probabilities = workers.length == 1 ? forward.run(texts) : Parallel.sideBySide(() -> forward.run(texts));
+            probabilities = workers.length == 1 ? forward.run(texts) : Engine.sideBySide(() -> forward.run(texts));
             if (probabilities.length != texts.size()) {
                 throw new IllegalStateException("forward pass returned " + probabilities.length + " rows for " + texts.size() + " texts");
             }

@@ -4,7 +4,7 @@ import static dev.polarity.serving.batching.InferenceBatcher.NO_DEADLINE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.polarity.engine.kernels.Parallel;
+import dev.polarity.engine.Engine;
 import dev.polarity.model.TextEncoder.Encoded;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,7 +70,7 @@ class InferenceBatcherTest {
         CountDownLatch secondRan = new CountDownLatch(1);
         List<Boolean> alone = new CopyOnWriteArrayList<>();
         try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 2, 1000, Duration.ZERO, 100, 2, texts -> {
-            alone.add(Parallel.alone());
+            alone.add(Engine.runningBesideAnother());
             if (firstHeld.getCount() == 1) {
                 firstHeld.countDown();
                 try {
