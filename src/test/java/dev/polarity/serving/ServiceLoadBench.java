@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -369,7 +370,7 @@ class ServiceLoadBench {
             return rawPasses(loaded, batches, 0, 1, deadline) / ((System.nanoTime() - start) / 1e9);
         }
         List<Thread> threads = new ArrayList<>();
-        java.util.concurrent.atomic.AtomicLong sentences = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong sentences = new AtomicLong();
         for (int c = 0; c < consumers; c++) {
             int first = c;
             threads.add(new Thread(() -> sentences.addAndGet(Engine.sideBySide(

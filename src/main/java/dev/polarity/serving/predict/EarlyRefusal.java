@@ -73,11 +73,10 @@ class EarlyRefusal implements WebServerFactoryCustomizer<TomcatServletWebServerF
             // as errors and without a URI or context: they are the error report's to answer.
             boolean mapped = !response.isError() && request.getContext() != null && request.getRequestURI() != null;
             if (mapped && refuses(request.getMethod(), Endpoints.queued(request), request.getHeader(HttpHeaders.AUTHORIZATION))) {
-                long start = System.nanoTime();
                 metrics.rejected("queue_full");
-                // Counted before the answer leaves, so whoever sees the 429 also sees it in the metrics;
-                // the time it leaves out is the write of a body of some 120 bytes.
-                refusals().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                // Timed from when Tomcat began the request, and counted before the answer leaves, so
+                // whoever sees the 429 also sees it in the metrics; the write of its ~120 bytes is left out.
+                refusals().record(System.nanoTime() - request.getCoyoteRequest().getStartTimeNanos(), TimeUnit.NANOSECONDS);
                 ProblemJson.write(response, 429, "The inference queue is full; retry shortly.", HttpHeaders.RETRY_AFTER, "1");
                 return;
             }

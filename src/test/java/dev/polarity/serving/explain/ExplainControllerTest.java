@@ -23,9 +23,11 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
+import dev.polarity.serving.auth.ApiKey;
+import org.springframework.context.annotation.Import;
 
 /** /explain's web layer with the service stubbed: refusals as problems, bad fields named before any work. */
-@org.springframework.context.annotation.Import(dev.polarity.serving.auth.ApiKey.class)
+@Import(ApiKey.class)
 @WebMvcTest(ExplainController.class)
 @EnableConfigurationProperties({PolarityProperties.class, ExplainProperties.class})
 class ExplainControllerTest {

@@ -24,9 +24,11 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import dev.polarity.serving.auth.ApiKey;
+import org.springframework.context.annotation.Import;
 
 /** With polarity.api-key set, /predict answers only to its bearer; the key check comes before anything else. */
-@org.springframework.context.annotation.Import(dev.polarity.serving.auth.ApiKey.class)
+@Import(ApiKey.class)
 @WebMvcTest(PredictController.class)
 @EnableConfigurationProperties(PolarityProperties.class)
 @TestPropertySource(properties = "polarity.api-key=s3cret-key")

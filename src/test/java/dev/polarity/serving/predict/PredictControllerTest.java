@@ -31,9 +31,11 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
+import dev.polarity.serving.auth.ApiKey;
+import org.springframework.context.annotation.Import;
 
 /** The web layer alone, with the model stubbed: states a running model is hard to put itself in. */
-@org.springframework.context.annotation.Import(dev.polarity.serving.auth.ApiKey.class)
+@Import(ApiKey.class)
 @WebMvcTest(PredictController.class)
 @EnableConfigurationProperties(PolarityProperties.class)
 class PredictControllerTest {

@@ -20,12 +20,14 @@ import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
+import dev.polarity.serving.auth.ApiKey;
+import org.springframework.context.annotation.Import;
 
 /**
  * The service's body cap applies to /v2 as to /predict: it fails a read inside the JSON parser,
  * and the protocol's advice still answers 413 with {"error"}, not a 400 for bad JSON.
  */
-@org.springframework.context.annotation.Import(dev.polarity.serving.auth.ApiKey.class)
+@Import(ApiKey.class)
 @WebMvcTest(controllers = OpenInferenceController.class, properties = "polarity.max-body-bytes=1KB")
 @EnableConfigurationProperties(PolarityProperties.class)
 class OpenInferenceBodyLimitTest {

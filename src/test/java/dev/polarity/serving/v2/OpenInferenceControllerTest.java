@@ -31,12 +31,14 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
+import dev.polarity.serving.auth.ApiKey;
+import org.springframework.context.annotation.Import;
 
 /**
  * The protocol's endpoints with the model stubbed: the JSON shapes of its REST API, and every
  * refusal as {"error": ...} with its status. Request bodies follow the protocol's own examples.
  */
-@org.springframework.context.annotation.Import(dev.polarity.serving.auth.ApiKey.class)
+@Import(ApiKey.class)
 @WebMvcTest(OpenInferenceController.class)
 @EnableConfigurationProperties(PolarityProperties.class)
 class OpenInferenceControllerTest {
