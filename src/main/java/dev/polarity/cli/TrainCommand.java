@@ -1,6 +1,8 @@
 package dev.polarity.cli;
 
 import dev.polarity.engine.io.DType;
+import dev.polarity.model.BertConfig;
+import dev.polarity.model.ModelFiles;
 import dev.polarity.train.OutputFolder;
 import dev.polarity.train.TrainSettings;
 import dev.polarity.train.Trainer;
@@ -36,7 +38,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dev", required = true, paramLabel = "FILE", description = "dev TSV, scored at every evaluation")
     Path dev;
 
-    @Option(names = "--base", defaultValue = "models/all-minilm-l6-v2", paramLabel = "DIR", description = "pretrained encoder (see 'polarity import')")
+    @Option(names = "--base", defaultValue = "models/all-minilm-l6-v2", paramLabel = "DIR", description = "pretrained encoder (see 'polarity import'), or a model folder written by train")
     Path base;
 
     @Option(names = "--out", paramLabel = "DIR", description = "model folder to write (default: runs/run-<date>-<time>)")
@@ -65,6 +67,10 @@ final class TrainCommand implements Callable<Integer> {
                     + " dev is then scored once, at the end (0: dev chooses, no temperature)")
     int validation;
 
+    @Option(paramLabel = "N", names = "--layers", defaultValue = "0",
+            description = "keep only the base's first N encoder layers: a shallower, faster student (0: all)")
+    int layers;
+
     @ArgGroup(validate = false, heading = "%nOptimisation%n")
     TrainOptions.Optimisation optimisation = new TrainOptions.Optimisation();
 
@@ -81,7 +87,7 @@ final class TrainCommand implements Callable<Integer> {
         Path target = out != null ? out : OutputFolder.fresh(Path.of("runs"), LocalDateTime.now());
         Path state = checkpoints != null ? checkpoints : Path.of("checkpoints").resolve(target.getFileName());
         try {
-            return new TrainSettings(base, train, dev, target, state, seed, maxTokens, dtype, limit, validation,
+            return new TrainSettings(base, train, dev, target, state, seed, maxTokens, dtype, limit, validation, layers,
                     optimisation.toRecord(), schedule.toRecord(), distillation.toRecord(), augmentation.toRecord());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -97,6 +103,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!Files.isRegularFile(s.base().resolve("model.safetensors"))) {
             throw new IOException("no base model at " + s.base() + " (run 'polarity import' first, see docs/training.md)");
+        }
+        int depth = BertConfig.read(s.base().resolve(ModelFiles.CONFIG)).numHiddenLayers();
+        if (s.layers() > depth) {
+            throw new ParameterException(spec.commandLine(), "--layers " + s.layers() + ": the base has " + depth + " layers");
         }
         Path teacher = s.distillation().teacher();
         if (teacher != null && !Files.isRegularFile(teacher.resolve("model.safetensors"))) {

@@ -12,7 +12,7 @@ import java.util.Map;
  * that span groups. Messages name the command-line option, since that is where a bad value comes from.
  */
 public record TrainSettings(Path base, Path train, Path dev, Path out, Path checkpoints, long seed, int maxTokens,
-                            DType dtype, int limit, int validation, Optimisation optimisation, Schedule schedule,
+                            DType dtype, int limit, int validation, int layers, Optimisation optimisation, Schedule schedule,
                             Distillation distillation, Augmentation augmentation) {
 
     /** How the weights move: AdamW's rate and decay, clipping, layer-wise decay, the weight average, R-Drop. */
@@ -75,6 +75,9 @@ public record TrainSettings(Path base, Path train, Path dev, Path out, Path chec
         if (validation < 0) {
             throw new IllegalArgumentException("validation must be >= 0 (0: dev chooses the saved step)");
         }
+        if (layers < 0) {
+            throw new IllegalArgumentException("layers must be >= 0 (0: every layer of the base)");
+        }
         if (maxTokens < 2) {
             throw new IllegalArgumentException("max-tokens must be at least 2");
         }
@@ -115,6 +118,9 @@ public record TrainSettings(Path base, Path train, Path dev, Path out, Path chec
         }
         m.put("limit", limit);
         m.put("validation", validation);
+        if (layers > 0) {
+            m.put("layers", layers);
+        }
         m.put("selected_on", validation > 0 ? "validation split of " + validation + " training examples" : "dev");
         return m;
     }

@@ -8,6 +8,7 @@ import dev.polarity.engine.optim.LinearSchedule;
 import dev.polarity.engine.optim.WeightAverage;
 import dev.polarity.engine.tensor.Tensor;
 import dev.polarity.model.BertConfig;
+import dev.polarity.model.EncoderState;
 import dev.polarity.model.ModelFiles;
 import dev.polarity.model.SequenceClassifier;
 import dev.polarity.model.TextEncoder;
@@ -59,9 +60,12 @@ public final class Trainer {
                     + " dev is scored once, at the end%n", selection.size());
         }
         BertConfig config = BertConfig.read(s.base().resolve(ModelFiles.CONFIG)).withLabels(LABELS);
+        if (s.layers() > 0) {
+            config = config.withDepth(s.layers(), config.numAttentionHeads());
+        }
         Random dropoutRng = new Random(s.seed());
         SequenceClassifier model = new SequenceClassifier(config, LABELS, dropoutRng);
-        model.loadEncoder(SafeTensors.read(s.base().resolve(ModelFiles.WEIGHTS)));
+        model.loadEncoder(EncoderState.of(SafeTensors.read(s.base().resolve(ModelFiles.WEIGHTS)), s.layers()));
         try (TextEncoder tokenizer = new TextEncoder(tokenizerJson(), s.maxTokens());
              Teacher teacher = s.distillation().teacher() == null ? null : Teacher.load(s.distillation().teacher(), s.maxTokens(), train, LABELS)) {
             log.printf("tokenizing %d training examples (both spellings)...%n", train.size());

@@ -31,11 +31,19 @@ class EncoderBench {
      * hour) cancels within a pair instead of landing on one side's median.
      */
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
+    /** Above 0: time only the encoder's first N layers on our side, the speed of a shallower student. */
+    private static final int LAYERS = Integer.getInteger("bench.layers", 0);
 
     @Test
     void forwardPassAgainstOnnxRuntime() throws Exception {
         Parallel.setThreads(THREADS);
         BertEncoder model = TestAssets.baseEncoder();
+        int fullDepth = model.config().numHiddenLayers();
+        if (LAYERS > 0) { // -Dbench.layers=N: a shallower student's speed, its first N layers (ORT keeps all)
+            BertEncoder cut = new BertEncoder(model.config().withDepth(LAYERS, model.config().numAttentionHeads()), new java.util.Random(0));
+            cut.loadStateDict(EncoderState.of(model.stateDict(), LAYERS));
+            model = cut;
+        }
         model.eval();
         List<TextEncoder.Encoded> sentences = new ArrayList<>();
         try (TextEncoder tok = TestAssets.tokenizer()) {
@@ -52,6 +60,9 @@ class EncoderBench {
         System.out.printf("%n%s%n", CpuInfo.describe());
         System.out.printf("encoder forward, %d SST-2 dev sentences (%.1f tokens on average), %d threads, JDK %s%n",
                 sentences.size(), tokens / (double) sentences.size(), THREADS, System.getProperty("java.vm.version"));
+        if (LAYERS > 0) {
+            System.out.printf("ours: the first %d of the encoder's %d layers; ONNX Runtime runs all %d%n", LAYERS, fullDepth, fullDepth);
+        }
         boolean int8 = OnnxRuntimeOracle.present(OnnxRuntimeOracle.INT8);
         if (!int8) {
             System.out.println("ORT int8 column: " + OnnxRuntimeOracle.INT8 + " is not on the test classpath, so it is left out");
