@@ -9,8 +9,8 @@ package dev.polarity.engine.kernels;
  * share: inference, where they do not change between passes.
  */
 public final class PackedB {
-    /** Columns per panel: three 8-lane vectors. */
-    public static final int PANEL = 24;
+    /** Columns per panel: three of the vector kernels' vectors (48 floats with 512-bit vectors, 24 with 256). */
+    public static final int PANEL = 3 * VectorSupport.floatLanes();
 
     private final int n;
     private final int k;

@@ -3,6 +3,7 @@ package dev.polarity.engine.kernels;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -21,15 +22,24 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Stateless, so pool threads may call it concurrently on disjoint blocks of C.
  */
 final class VectorGemm implements Gemm.Kernel {
-    // One species for every kernel, at most 256 bits. Two reasons, both measured on JDK 17:
-    // dot products end in a lane reduction C2 emits as a serial chain of scalar adds (a quarter
-    // of the time at k = 384 with 16 lanes), and once two vector shapes flow through the shared
-    // FloatVector methods, C2 stops intrinsifying them and every fma allocates (10x slower).
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256
-            ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
+    static final String BITS_PROPERTY = "polarity.vector.bits";
+    // One species for every kernel: once two vector shapes flow through the shared FloatVector
+    // methods, C2 stops intrinsifying them and every fma allocates (10x slower, JDK 17). It is
+    // the CPU's widest: a core that runs two 512-bit FMAs a cycle runs 256-bit ones at half the
+    // flops. -Dpolarity.vector.bits=256 caps it, for a CPU whose wide vectors do not pay.
+    static final VectorSpecies<Float> S = species(Integer.getInteger(BITS_PROPERTY, 0));
     static final int L = S.length();
     private static final int KC = 256;
     private static final int MC = 64;
+
+    /** The preferred species, or the widest one not above {@code capBits} when that is smaller (0: no cap). */
+    static VectorSpecies<Float> species(int capBits) {
+        VectorSpecies<Float> preferred = FloatVector.SPECIES_PREFERRED;
+        if (capBits <= 0 || preferred.vectorBitSize() <= capBits) {
+            return preferred;
+        }
+        return VectorSpecies.of(float.class, VectorShape.forBitSize(Math.max(64, Integer.highestOneBit(capBits))));
+    }
 
     @Override
     public void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, boolean transB,

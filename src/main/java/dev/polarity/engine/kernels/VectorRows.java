@@ -7,13 +7,12 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The jdk.incubator.vector twin of {@link ScalarRows}; loaded by name through {@link VectorSupport}.
- * Same single species as {@link VectorGemm} (at most 256 bits, see there why). Loops end in plain
+ * Same single species as {@link VectorGemm} (see there why one). Loops end in plain
  * Java for the last n % L elements rather than masked vectors, which JDK 17 runs slowly. No vector
  * is ever picked by a branch (C2 would box it): null bias or residual get loops of their own.
  */
 final class VectorRows implements Rows {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256
-            ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> S = VectorGemm.S;
     static final int L = S.length();
     private static final float INV_SQRT2 = 0.70710678f;
     static final float LOG2E = 1.44269504f;

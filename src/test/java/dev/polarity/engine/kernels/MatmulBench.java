@@ -37,7 +37,8 @@ class MatmulBench {
     }
 
     private static String vectorSpecies() {
-        return Gemm.best().getClass().getSimpleName() + " (at most 256-bit vectors; this machine prefers " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() + ")";
+        return Gemm.best().getClass().getSimpleName() + " (" + VectorGemm.S.vectorBitSize() + "-bit vectors; this machine prefers "
+                + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() + ")";
     }
 
     private static double gflops(Gemm.Kernel kernel, int threads, int[] shape, String layout) {

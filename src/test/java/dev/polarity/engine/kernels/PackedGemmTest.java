@@ -68,7 +68,8 @@ class PackedGemmTest {
         assertThatThrownBy(() -> PackedB.ofTransposed(new float[10], 0, 3, 4)).hasMessageContaining("does not fit");
         assertThatThrownBy(() -> PackedB.ofTransposed(new float[10], 0, 0, 4)).isInstanceOf(IllegalArgumentException.class);
         assertThat(PackedB.ofTransposed(new float[12], 0, 3, 4).panels()).isEqualTo(1);
-        assertThat(PackedB.ofTransposed(new float[4 * 25], 0, 25, 4).panels()).isEqualTo(2);
+        int n = PackedB.PANEL + 1; // one column past a whole panel starts a second one
+        assertThat(PackedB.ofTransposed(new float[4 * n], 0, n, 4).panels()).isEqualTo(2);
     }
 
     /**
