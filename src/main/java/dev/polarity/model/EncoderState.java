@@ -27,9 +27,11 @@ public final class EncoderState {
                 return; // the head: a shallower or fresh model learns its own
             }
             String name = classifier ? key.substring(CLASSIFIER_PREFIX.length()) : key;
-            Matcher m = LAYER.matcher(name);
-            if (layers > 0 && m.find() && Integer.parseInt(m.group(1)) >= layers) {
-                return;
+            if (layers > 0) {
+                Matcher m = LAYER.matcher(name);
+                if (m.find() && Integer.parseInt(m.group(1)) >= layers) {
+                    return;
+                }
             }
             encoder.put(name, tensor);
         });

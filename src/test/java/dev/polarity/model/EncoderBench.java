@@ -11,6 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,7 @@ class EncoderBench {
         BertEncoder model = TestAssets.baseEncoder();
         int fullDepth = model.config().numHiddenLayers();
         if (LAYERS > 0) { // -Dbench.layers=N: a shallower student's speed, its first N layers (ORT keeps all)
-            BertEncoder cut = new BertEncoder(model.config().withDepth(LAYERS, model.config().numAttentionHeads()), new java.util.Random(0));
+            BertEncoder cut = new BertEncoder(model.config().withDepth(LAYERS, model.config().numAttentionHeads()), new Random(0));
             cut.loadStateDict(EncoderState.of(model.stateDict(), LAYERS));
             model = cut;
         }

@@ -30,8 +30,9 @@ class EncoderStateTest {
         SequenceClassifier shallow = new SequenceClassifier(tiny(2), LABELS, new Random(2));
         shallow.loadEncoder(cut); // strict: every weight of the shallow encoder present, none left over
         Map<String, Tensor> loaded = shallow.encoder().stateDict();
+        Map<String, Tensor> source = deep.stateDict();
         for (String key : loaded.keySet()) {
-            assertThat(loaded.get(key).toArray()).as(key).containsExactly(deep.stateDict().get("bert." + key).toArray());
+            assertThat(loaded.get(key).toArray()).as(key).containsExactly(source.get("bert." + key).toArray());
         }
     }
 

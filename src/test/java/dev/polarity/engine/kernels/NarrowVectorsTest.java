@@ -5,11 +5,12 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -27,13 +28,19 @@ class NarrowVectorsTest {
             RowsTest.class, RowGradsTest.class, UpdatesTest.class);
 
     @Test
-    void theKernelTestsPassWith256BitVectors() throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    void theKernelTestsPassWith256BitVectors(@TempDir Path dir) throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-D" + VectorGemm.BITS_PROPERTY + "=256",
-                "-cp", System.getProperty("java.class.path"), Child.class.getName()));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(child.waitFor(5, TimeUnit.MINUTES)).isTrue();
+                "-cp", System.getProperty("java.class.path"), Child.class.getName());
+        // Output to a file, read after the wait: reading the pipe first would block past the timeout on a hung child.
+        Path log = dir.resolve("child.log");
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean ended = child.waitFor(5, TimeUnit.MINUTES);
+        if (!ended) {
+            child.destroyForcibly();
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(ended).as(output).isTrue();
         assertThat(output).contains("vector bits: 256").contains("tests failed: 0");
         assertThat(child.exitValue()).as(output).isZero();
     }
