@@ -9,6 +9,7 @@ import dev.polarity.engine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * {@link BertEncoder}'s forward pass when nothing will be differentiated (eval() and grad off),
@@ -32,7 +33,12 @@ import java.util.List;
 final class FastEncoder {
     private final BertEncoder encoder;
     private final BertConfig c;
-    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    /**
+     * Activation buffers of passes that have ended, the most recent first: as many as passes have
+     * run at once. Not per thread: a server that runs a lone request's pass on the request's own
+     * thread would otherwise keep buffers, sized to its largest pass, on every one of its threads.
+     */
+    private final ConcurrentLinkedDeque<Scratch> scratch = new ConcurrentLinkedDeque<>();
     private volatile Weights weights;
 
     FastEncoder(BertEncoder encoder, BertConfig config) {
@@ -44,7 +50,18 @@ final class FastEncoder {
         int h = c.hiddenSize();
         int tokens = b.totalRealTokens();
         Weights w = weights();
-        Scratch s = scratch.get();
+        Scratch s = scratch.pollFirst();
+        if (s == null) {
+            s = new Scratch();
+        }
+        try {
+            return forward(b, w, s, tokens, h);
+        } finally {
+            scratch.offerFirst(s);
+        }
+    }
+
+    private Tensor forward(Batch b, Weights w, Scratch s, int tokens, int h) {
         s.ensure(tokens, h, c.intermediateSize());
         int[] starts = new int[b.size() + 1]; // packed row where each sentence starts
         embed(b, w, s.x, starts);
@@ -183,7 +200,7 @@ final class FastEncoder {
         return w;
     }
 
-    /** Per-thread activation buffers, grown to the largest batch this thread has run. */
+    /** One pass's activation buffers, grown to the largest pass they have served. */
     private static final class Scratch {
         private static final ThreadLocal<float[][]> SCORES = ThreadLocal.withInitial(() -> new float[1][0]);
         float[] x = new float[0];

@@ -2,6 +2,7 @@ package dev.polarity.model;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,21 @@ public final class TextEncoder implements AutoCloseable {
         if (text == null) {
             throw new IllegalArgumentException("text must not be null");
         }
+        // The library's own calls, not tokenizer.encode(text): that one also copies out every token's
+        // string, word id, mask and character span, which a forward pass never reads (a fifth of
+        // the time warm, more after a pass has evicted the caches; docs/performance.md).
+        long handle = tokenizer.getHandle();
+        long encoding = TokenizersLibrary.LIB.encode(handle, text, true);
+        try {
+            return new Encoded(toInts(TokenizersLibrary.LIB.getTokenIds(encoding)),
+                    toInts(TokenizersLibrary.LIB.getTypeIds(encoding)), TokenizersLibrary.LIB.getOverflowCount(encoding) > 0);
+        } finally {
+            TokenizersLibrary.LIB.deleteEncoding(encoding);
+        }
+    }
+
+    /** The same text through the library's full Encoding: the reference {@link #encode} must match. */
+    Encoded encodeThroughLibrary(String text) {
         Encoding e = tokenizer.encode(text);
         return new Encoded(toInts(e.getIds()), toInts(e.getTypeIds()), e.exceedMaxLength());
     }

@@ -81,13 +81,16 @@ public record PolarityProperties(
      * @param queueCapacity  Most texts waiting at once; beyond it requests get 429.
      * @param consumers      Inference threads taking passes from the queue. With 2, a pass alone still uses every
      *                       core, and passes side by side run on one core each (docs/performance.md).
+     * @param callerRunsWhenIdle With one consumer and no maxWait, a request that finds the inference thread idle and
+     *                       the queue empty runs its pass on its own thread, sparing two thread hand-offs.
      */
     public record Batcher(
             @Positive @DefaultValue("16") int maxBatchSize,
             @Positive @DefaultValue("2048") int maxBatchTokens,
             @NotNull @DurationMin @DefaultValue("0ms") Duration maxWait,
             @Positive @DefaultValue("1024") int queueCapacity,
-            @Positive @jakarta.validation.constraints.Max(64) @DefaultValue("1") int consumers) {}
+            @Positive @jakarta.validation.constraints.Max(64) @DefaultValue("1") int consumers,
+            @DefaultValue("true") boolean callerRunsWhenIdle) {}
 
     private static void require(boolean ok, String message) {
         if (!ok) {

@@ -66,6 +66,21 @@ class TextEncoderTest {
     }
 
     @Test
+    void directCallsMatchTheLibrarysFullEncoding() {
+        List<String> texts = List.of("", "a gorgeous , witty , seductive movie .", "Ünïcödé café — naïve résumé 東京 🙂",
+                "zzzqqqxxx", "  spaced\tout\n\ttext  ", "one two three four five six seven eight nine ten eleven twelve"
+                        + " thirteen fourteen fifteen sixteen seventeen", "don't won't can't it's", "\u200b\u00a0x\u0000y");
+        for (String t : texts) {
+            TextEncoder.Encoded direct = tok.encode(t);
+            TextEncoder.Encoded full = tok.encodeThroughLibrary(t);
+            assertThat(direct.ids()).as(t).containsExactly(full.ids());
+            assertThat(direct.typeIds()).as(t).containsExactly(full.typeIds());
+            assertThat(direct.truncated()).as(t).isEqualTo(full.truncated());
+        }
+        assertThat(tok.encode(texts.get(5)).truncated()).isTrue();
+    }
+
+    @Test
     void refusesBadSettingsClearly() {
         assertThatThrownBy(() -> new TextEncoder(Path.of("nowhere/tokenizer.json"), 16))
                 .isInstanceOf(IOException.class).hasMessageContaining("nowhere/tokenizer.json");

@@ -59,7 +59,7 @@ class PolarityPropertiesTest {
 
     @Test
     void defaultBodyCapHoldsTheLargestAcceptedRequestHoweverEscaped() {
-        PolarityProperties.Batcher batcher = new PolarityProperties.Batcher(16, 2048, Duration.ofMillis(2), 1024, 1);
+        PolarityProperties.Batcher batcher = new PolarityProperties.Batcher(16, 2048, Duration.ofMillis(2), 1024, 1, true);
         PolarityProperties defaults = new PolarityProperties(Path.of("m"), 256, 20_000, 64, null, batcher, TIMEOUT);
         // 64 texts of 20,000 characters, each one outside the BMP and written as two escaped surrogates.
         String text = "\"" + "\\uD83D\\uDE00".repeat(20_000) + "\"";

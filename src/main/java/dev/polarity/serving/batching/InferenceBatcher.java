@@ -39,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * Each request carries a deadline: a text whose deadline has passed when a pass would take it is
  * dropped uncomputed and its request fails with {@link DeadlineExceededException}, so a backlog
  * spends the cores on requests whose clients are still waiting.
+ *
+ * <p>Optionally, with one consumer and no {@code maxWait}, the caller runs the pass itself when
+ * the inference thread is idle and the queue empty: a lone request then skips two thread
+ * hand-offs (to the inference thread and back), each a wake-up on a machine where the pass has
+ * just evicted the caches. Requests that arrive during such a pass queue up as usual, and the
+ * inference thread takes them when it ends: one pass at a time either way.
  */
 public final class InferenceBatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InferenceBatcher.class);
@@ -67,8 +73,12 @@ public final class InferenceBatcher implements AutoCloseable {
     private final Consumer<PassStats> observer;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
+    private final Condition passEnded = lock.newCondition();
     private final ArrayDeque<Job.Item> queue = new ArrayDeque<>();
     private final Thread[] workers;
+    private final boolean callerRuns;
+    /** A pass is running, on the inference thread or a caller's (one consumer only); under the lock. */
+    private boolean passing;
     /** Texts admitted and not yet taken by the inference thread: claimed slots plus queued texts. */
     private final QueueSlots slots;
     private volatile boolean closed;
@@ -83,6 +93,15 @@ public final class InferenceBatcher implements AutoCloseable {
     /** With {@code consumers} inference threads, named {@code threadName}, then {@code threadName-1} and on. */
     public InferenceBatcher(String threadName, int maxBatchSize, int maxBatchTokens, Duration maxWait, int capacity,
                             int consumers, ForwardPass forward, Consumer<PassStats> observer) {
+        this(threadName, maxBatchSize, maxBatchTokens, maxWait, capacity, consumers, false, forward, observer);
+    }
+
+    /**
+     * With {@code callerRunsWhenIdle}, a request that finds one idle consumer and an empty queue runs
+     * its pass on the calling thread (ignored with more consumers or a {@code maxWait}).
+     */
+    public InferenceBatcher(String threadName, int maxBatchSize, int maxBatchTokens, Duration maxWait, int capacity,
+                            int consumers, boolean callerRunsWhenIdle, ForwardPass forward, Consumer<PassStats> observer) {
         if (maxBatchSize < 1 || maxBatchTokens < 1 || capacity < 1 || consumers < 1 || maxWait.isNegative()) {
             throw new IllegalArgumentException("InferenceBatcher: maxBatchSize, maxBatchTokens, capacity and consumers"
                     + " must be positive, maxWait not negative");
@@ -93,6 +112,7 @@ public final class InferenceBatcher implements AutoCloseable {
         this.slots = new QueueSlots(capacity);
         this.forward = forward;
         this.observer = observer;
+        this.callerRuns = callerRunsWhenIdle && consumers == 1 && maxWait.isZero();
         workers = new Thread[consumers];
         for (int i = 0; i < consumers; i++) {
             workers[i] = new Thread(this::loop, i == 0 ? threadName : threadName + "-" + i);
@@ -138,20 +158,63 @@ public final class InferenceBatcher implements AutoCloseable {
             return CompletableFuture.completedFuture(new Result(new float[0][], 0, 0));
         }
         Job job = new Job(texts, deadline);
+        boolean here;
         lock.lock();
         try {
             if (closed) {
                 throw new BatcherClosedException();
             }
-            for (int i = 0; i < texts.size(); i++) {
-                queue.add(new Job.Item(job, i));
+            here = callerRuns && !passing && queue.isEmpty() && onePass(texts) && !job.expired(System.nanoTime());
+            if (here) {
+                passing = true;
+                slots.release(texts.size()); // taken at once, as the inference thread releases what it takes
+            } else {
+                for (int i = 0; i < texts.size(); i++) {
+                    queue.add(new Job.Item(job, i));
+                }
+                arrived.signal();
             }
-            admission.handOver(); // the queued items own the slots now
-            arrived.signal();
+            admission.handOver(); // the queued items (or the pass below) own the slots now
         } finally {
             lock.unlock();
         }
+        if (here) {
+            List<Job.Item> pass = new ArrayList<>(texts.size());
+            for (int i = 0; i < texts.size(); i++) {
+                pass.add(new Job.Item(job, i));
+            }
+            try {
+                runSorted(pass);
+            } finally {
+                passDone();
+            }
+        }
         return job.future;
+    }
+
+    /** Whether these texts make one pass within the limits the inference thread keeps to. */
+    private boolean onePass(List<Encoded> texts) {
+        if (texts.size() > maxBatchSize) {
+            return false;
+        }
+        int tokens = 0;
+        for (Encoded t : texts) {
+            tokens += t.length();
+        }
+        return texts.size() == 1 || tokens <= maxBatchTokens;
+    }
+
+    private void passDone() {
+        lock.lock();
+        try {
+            passing = false;
+            passEnded.signalAll();
+            if (!queue.isEmpty()) {
+                arrived.signal(); // what queued behind the caller's pass
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Admits and queues in one step, without a deadline (warm-up, tests). */
@@ -197,6 +260,15 @@ public final class InferenceBatcher implements AutoCloseable {
         List<Job.Item> left = new ArrayList<>();
         lock.lock();
         try {
+            // A caller's pass still running: the model must outlive it.
+            while (passing && System.nanoTime() - until < 0) {
+                try {
+                    passEnded.awaitNanos(until - System.nanoTime());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             left.addAll(queue);
             queue.clear();
             slots.release(left.size());
@@ -210,12 +282,22 @@ public final class InferenceBatcher implements AutoCloseable {
         List<Job.Item> pass;
         while ((pass = nextPass()) != null) {
             try {
-                pass.sort(Comparator.comparingInt(Job.Item::length));
-                runPass(pass);
-            } catch (Throwable t) {
-                log.error("inference thread: unexpected failure; its requests fail, the thread goes on", t);
-                pass.forEach(item -> item.job().future.completeExceptionally(t));
+                runSorted(pass);
+            } finally {
+                if (callerRuns) {
+                    passDone();
+                }
             }
+        }
+    }
+
+    private void runSorted(List<Job.Item> pass) {
+        try {
+            pass.sort(Comparator.comparingInt(Job.Item::length));
+            runPass(pass);
+        } catch (Throwable t) {
+            log.error("inference pass: unexpected failure; its requests fail, the thread goes on", t);
+            pass.forEach(item -> item.job().future.completeExceptionally(t));
         }
     }
 
@@ -238,8 +320,8 @@ public final class InferenceBatcher implements AutoCloseable {
     private List<Job.Item> takePass(List<Job> expired) {
         List<Job.Item> pass = new ArrayList<>();
         while (pass.isEmpty()) {
-            while (queue.isEmpty()) {
-                if (closed) {
+            while (queue.isEmpty() || passing) {
+                if (closed && queue.isEmpty()) {
                     return null;
                 }
                 arrived.awaitUninterruptibly();
@@ -277,6 +359,7 @@ public final class InferenceBatcher implements AutoCloseable {
             }
             slots.release(taken);
         }
+        passing = callerRuns;
         return pass;
     }
 

@@ -254,7 +254,7 @@ public class SentimentModel implements SmartLifecycle, DisposableBean, QueueDept
         PolarityProperties.Batcher settings = properties.batcher();
         return new InferenceBatcher("polarity-inference", settings.maxBatchSize(), settings.maxBatchTokens(),
                 settings.maxWait(),
-                settings.queueCapacity(), settings.consumers(), texts -> forward(l.model(), texts),
+                settings.queueCapacity(), settings.consumers(), settings.callerRunsWhenIdle(), texts -> forward(l.model(), texts),
                 s -> metrics.forwardPass(s.texts(), s.nanos(), s.allocatedBytes(), s.autogradNodes()));
     }
 

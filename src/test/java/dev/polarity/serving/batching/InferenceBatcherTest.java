@@ -315,4 +315,79 @@ class InferenceBatcherTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    /** Idle and empty: the caller runs its own pass, its future already complete, nothing queued behind. */
+    @Test
+    void anIdleBatcherRunsTheCallersPassOnTheCallersThread() throws Exception {
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 4, 1000, Duration.ZERO, 100, 1, true,
+                this::echoLengths, s -> { })) {
+            CompletableFuture<InferenceBatcher.Result> r = batcher.submit(List.of(text(5), text(2)));
+            assertThat(r).isDone();
+            assertThat(r.get().probabilities()[0][0]).isEqualTo(5);
+            assertThat(r.get().probabilities()[1][0]).isEqualTo(2);
+            assertThat(batcher.queued()).isZero();
+            assertThat(batcher.busy()).isFalse();
+        }
+        assertThat(threads).containsExactly(Thread.currentThread().getName());
+    }
+
+    /**
+     * While a caller's pass runs, other requests queue and the inference thread takes them, as one
+     * batch, once that pass ends: never two passes at once. More texts than one pass allows, a
+     * maxWait, or two consumers go to the inference thread as before.
+     */
+    @Test
+    void requestsDuringACallersPassQueueForTheInferenceThread() throws Exception {
+        CountDownLatch inPass = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger concurrent = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        InferenceBatcher.ForwardPass pass = texts -> {
+            most.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+            try {
+                if (texts.get(0).length() == 7) {
+                    inPass.countDown();
+                    release.await(10, TimeUnit.SECONDS);
+                }
+                return echoLengths(texts);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                concurrent.decrementAndGet();
+            }
+        };
+        try (InferenceBatcher batcher = new InferenceBatcher("test-inference", 4, 1000, Duration.ZERO, 100, 1, true,
+                pass, s -> { })) {
+            CompletableFuture<CompletableFuture<InferenceBatcher.Result>> first =
+                    CompletableFuture.supplyAsync(() -> batcher.submit(List.of(text(7))));
+            assertThat(inPass.await(10, TimeUnit.SECONDS)).isTrue();
+            List<CompletableFuture<InferenceBatcher.Result>> queued = new ArrayList<>();
+            for (int r = 0; r < 3; r++) {
+                queued.add(batcher.submit(List.of(text(10 + r))));
+            }
+            assertThat(queued).noneMatch(CompletableFuture::isDone);
+            assertThat(batcher.queued()).isEqualTo(3);
+            release.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS).probabilities()[0][0]).isEqualTo(7);
+            for (int r = 0; r < 3; r++) {
+                assertThat(queued.get(r).get(10, TimeUnit.SECONDS).probabilities()[0][0]).isEqualTo(10 + r);
+            }
+            assertThat(passSizes).containsExactly(1, 3);
+            assertThat(threads).contains("test-inference");
+            assertThat(most.get()).isEqualTo(1);
+
+            threads.clear();
+            batcher.submit(List.of(text(1), text(1), text(1), text(1), text(1))).get(10, TimeUnit.SECONDS);
+            assertThat(threads).containsExactly("test-inference");
+        }
+        for (InferenceBatcher other : List.of(
+                new InferenceBatcher("test-waits", 4, 1000, Duration.ofMillis(1), 100, 1, true, this::echoLengths, s -> { }),
+                new InferenceBatcher("test-two", 4, 1000, Duration.ZERO, 100, 2, true, this::echoLengths, s -> { }))) {
+            try (other) {
+                threads.clear();
+                other.submit(List.of(text(3))).get(10, TimeUnit.SECONDS);
+                assertThat(threads).noneMatch(t -> t.equals(Thread.currentThread().getName()));
+            }
+        }
+    }
 }

@@ -90,7 +90,7 @@ class BodyLimitFilterTest {
     /** The request as the next filter and the controller see it. */
     private static HttpServletRequest capped(MockHttpServletRequest request) throws Exception {
         PolarityProperties properties = new PolarityProperties(Path.of("m"), 256, 20_000, 64, DataSize.ofBytes(CAP),
-                new PolarityProperties.Batcher(16, 2048, Duration.ZERO, 1024, 1), Duration.ofSeconds(10));
+                new PolarityProperties.Batcher(16, 2048, Duration.ZERO, 1024, 1, true), Duration.ofSeconds(10));
         AtomicReference<ServletRequest> seen = new AtomicReference<>();
         new BodyLimitFilter(properties).doFilter(request, new MockHttpServletResponse(), (req, res) -> seen.set(req));
         return (HttpServletRequest) seen.get();
