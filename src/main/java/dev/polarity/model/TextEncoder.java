@@ -56,8 +56,8 @@ public final class TextEncoder implements AutoCloseable {
             throw new IllegalArgumentException("text must not be null");
         }
         // The library's own calls, not tokenizer.encode(text): that one also copies out every token's
-        // string, word id, mask and character span, which a forward pass never reads (a fifth of
-        // the time warm, more after a pass has evicted the caches; docs/performance.md).
+        // string, word id, mask and character span, which a forward pass never reads (what that
+        // costs, warm and after a pass has evicted the caches: docs/performance.md).
         long handle = tokenizer.getHandle();
         long encoding = TokenizersLibrary.LIB.encode(handle, text, true);
         try {

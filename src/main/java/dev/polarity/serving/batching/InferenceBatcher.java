@@ -158,6 +158,10 @@ public final class InferenceBatcher implements AutoCloseable {
             return CompletableFuture.completedFuture(new Result(new float[0][], 0, 0));
         }
         Job job = new Job(texts, deadline);
+        List<Job.Item> items = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            items.add(new Job.Item(job, i));
+        }
         boolean here;
         lock.lock();
         try {
@@ -169,9 +173,7 @@ public final class InferenceBatcher implements AutoCloseable {
                 passing = true;
                 slots.release(texts.size()); // taken at once, as the inference thread releases what it takes
             } else {
-                for (int i = 0; i < texts.size(); i++) {
-                    queue.add(new Job.Item(job, i));
-                }
+                queue.addAll(items);
                 arrived.signal();
             }
             admission.handOver(); // the queued items (or the pass below) own the slots now
@@ -179,12 +181,8 @@ public final class InferenceBatcher implements AutoCloseable {
             lock.unlock();
         }
         if (here) {
-            List<Job.Item> pass = new ArrayList<>(texts.size());
-            for (int i = 0; i < texts.size(); i++) {
-                pass.add(new Job.Item(job, i));
-            }
             try {
-                runSorted(pass);
+                runSorted(items);
             } finally {
                 passDone();
             }
